@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+// MixupLab: Mixup and MixupE as a research toolkit on Linux (CPU, OpenBLAS).
+import PackageDescription
+
+
+
+let package = Package(
+    name: "MixupLab",
+    products: [
+        .library(name: "MixupCore", targets: ["MixupCore"]),
+        .library(name: "TabularData", targets: ["TabularData"]),
+        .library(name: "GraphData", targets: ["GraphData"]),
+        .library(name: "ImageData", targets: ["ImageData"]),
+        .library(name: "SpeechData", targets: ["SpeechData"]),
+        .library(name: "SafeTensors", targets: ["SafeTensors"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries (Debian: libopenblas-dev liblapacke-dev libfftw3-dev zlib1g-dev).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // Engine and layers.
+        .target(name: "MixupCore", dependencies: [
+            "CBLAS", .product(name: "RealModule", package: "swift-numerics"),
+        ]),
+        .target(name: "SafeTensors"),
+
+        // Dataset adapters: one module per domain, none of them knows about training.
+        .target(name: "TabularData"),
+        .target(name: "GraphData"),
+        .target(name: "ImageData", dependencies: ["CZlib"]),
+        .target(name: "SpeechData", dependencies: ["CFFTW"]),
+
+        .testTarget(name: "MixupCoreTests", dependencies: ["MixupCore"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "TabularDataTests", dependencies: ["TabularData"]),
+        .testTarget(name: "GraphDataTests", dependencies: ["GraphData"]),
+        .testTarget(name: "ImageDataTests", dependencies: ["ImageData"]),
+        .testTarget(name: "SpeechDataTests", dependencies: ["SpeechData"]),
+    ],
+    // Swift 5 language mode: the tape's nodes are reference types shared within one thread;
+    // strict-concurrency annotations would add ceremony without catching real bugs here.
+    swiftLanguageModes: [.v5]
+)

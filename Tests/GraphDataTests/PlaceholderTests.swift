@@ -1,0 +1,2 @@
+import XCTest
+final class GraphDataPlaceholderTests: XCTestCase { func testPlaceholderBuilds() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class ImageDataPlaceholderTests: XCTestCase { func testPlaceholderBuilds() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class MixupCorePlaceholderTests: XCTestCase { func testPlaceholderBuilds() {} }

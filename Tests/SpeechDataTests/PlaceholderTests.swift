@@ -1,0 +1,2 @@
+import XCTest
+final class SpeechDataPlaceholderTests: XCTestCase { func testPlaceholderBuilds() {} }

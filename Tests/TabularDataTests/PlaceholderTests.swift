@@ -1,0 +1,2 @@
+import XCTest
+final class TabularDataPlaceholderTests: XCTestCase { func testPlaceholderBuilds() {} }

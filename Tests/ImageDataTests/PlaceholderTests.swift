@@ -1,2 +1,0 @@
-import XCTest
-final class ImageDataPlaceholderTests: XCTestCase { func testPlaceholderBuilds() {} }

@@ -1,2 +1,0 @@
-import XCTest
-final class SafeTensorsPlaceholderTests: XCTestCase { func testPlaceholderBuilds() {} }

@@ -1,0 +1,143 @@
+import RealModule
+
+/// Elementwise functions the engine knows how to run on a whole buffer.
+///
+/// One enum instead of closures keeps the per-element loop free of dynamic dispatch: the
+/// `switch` runs once per tensor and each case owns a tight, specialised loop.
+public enum UnaryFunction: Sendable {
+    case negate, exp, log, tanh, sigmoid, softplus, relu
+    /// 1 where x > 0, else 0 (the derivative of ReLU; 0 at the kink).
+    case step
+    /// −1, 0 or 1 (the derivative of |x|; 0 at 0).
+    case sign
+    case abs, sqrt, square, reciprocal
+    /// Φ(x), the standard normal CDF (GELU is x·Φ(x)).
+    case normalCDF
+}
+
+/// Binary elementwise operations with NumPy-style broadcasting.
+public enum BinaryFunction: Sendable {
+    case add, subtract, multiply, divide
+}
+
+@inline(__always)
+func stableSigmoid<T: TensorScalar>(_ x: T) -> T {
+    if x >= 0 { return 1 / (1 + T.exp(-x)) }
+    let e = T.exp(x)
+    return e / (1 + e)
+}
+
+@inline(__always)
+func stableSoftplus<T: TensorScalar>(_ x: T) -> T {
+    // log(1 + eˣ) = max(x, 0) + log(1 + e^{−|x|}), exact for large |x|.
+    (x > 0 ? x : 0) + T.log(onePlus: T.exp(-Swift.abs(x)))
+}
+
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func applyUnary<T: TensorScalar>(_ f: UnaryFunction, _ input: UnsafeBufferPointer<T>,
+                                 _ output: UnsafeMutableBufferPointer<T>) {
+    let n = input.count
+    guard n > 0 else { return }
+    let x = input.baseAddress!, y = output.baseAddress!
+    switch f {
+    case .negate: for i in 0..<n { y[i] = -x[i] }
+    case .exp: for i in 0..<n { y[i] = T.exp(x[i]) }
+    case .log: for i in 0..<n { y[i] = T.log(x[i]) }
+    case .tanh: for i in 0..<n { y[i] = T.tanh(x[i]) }
+    case .sigmoid: for i in 0..<n { y[i] = stableSigmoid(x[i]) }
+    case .softplus: for i in 0..<n { y[i] = stableSoftplus(x[i]) }
+    case .relu: for i in 0..<n { let v = x[i]; y[i] = v > 0 ? v : 0 }
+    case .step: for i in 0..<n { y[i] = x[i] > 0 ? 1 : 0 }
+    case .sign: for i in 0..<n { let v = x[i]; y[i] = v > 0 ? 1 : (v < 0 ? -1 : 0) }
+    case .abs: for i in 0..<n { y[i] = Swift.abs(x[i]) }
+    case .sqrt: for i in 0..<n { y[i] = x[i].squareRoot() }
+    case .square: for i in 0..<n { let v = x[i]; y[i] = v * v }
+    case .reciprocal: for i in 0..<n { y[i] = 1 / x[i] }
+    case .normalCDF:
+        let invSqrt2 = 1 / T.sqrt(2)
+        for i in 0..<n { y[i] = (1 + T.erf(x[i] * invSqrt2)) / 2 }
+    }
+}
+
+/// Runs `out[i] = a[i] ⊕ b[i]` over `count` elements with element strides 0 or 1 per operand.
+@inline(__always)
+func binaryRow<T: TensorScalar>(_ f: BinaryFunction, _ a: UnsafePointer<T>, _ sa: Int,
+                                _ b: UnsafePointer<T>, _ sb: Int,
+                                _ out: UnsafeMutablePointer<T>, _ count: Int) {
+    switch f {
+    case .add: for k in 0..<count { out[k] = a[k &* sa] + b[k &* sb] }
+    case .subtract: for k in 0..<count { out[k] = a[k &* sa] - b[k &* sb] }
+    case .multiply: for k in 0..<count { out[k] = a[k &* sa] * b[k &* sb] }
+    case .divide: for k in 0..<count { out[k] = a[k &* sa] / b[k &* sb] }
+    }
+}
+
+/// The shape two shapes broadcast to, or nil if they are incompatible.
+public func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int]? {
+    let rank = max(a.count, b.count)
+    var out = [Int](repeating: 1, count: rank)
+    for i in 0..<rank {
+        let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+        let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+        if da == db || db == 1 { out[i] = da } else if da == 1 { out[i] = db } else { return nil }
+    }
+    return out
+}
+
+/// Element strides of `shape` viewed inside `target` (0 along broadcast axes).
+func broadcastStrides(_ shape: [Int], in target: [Int]) -> [Int] {
+    let pad = target.count - shape.count
+    var strides = [Int](repeating: 0, count: target.count)
+    var running = 1
+    for i in stride(from: shape.count - 1, through: 0, by: -1) {
+        strides[i + pad] = shape[i] == 1 ? 0 : running
+        running *= shape[i]
+    }
+    return strides
+}
+
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func applyBinary<T: TensorScalar>(_ f: BinaryFunction, _ a: Tensor<T>, _ b: Tensor<T>) -> Tensor<T> {
+    guard let shape = broadcastShape(a.shape, b.shape) else {
+        preconditionFailure("cannot broadcast shapes \(a.shape) and \(b.shape)")
+    }
+    let count = shape.product
+    var out = [T](repeating: 0, count: count)
+    guard count > 0 else { return Tensor(shape: shape, scalars: out) }
+    a.withUnsafeBufferPointer { ab in
+        b.withUnsafeBufferPointer { bb in
+            out.withUnsafeMutableBufferPointer { ob in
+                let ap = ab.baseAddress!, bp = bb.baseAddress!, op = ob.baseAddress!
+                if a.shape == b.shape {
+                    binaryRow(f, ap, 1, bp, 1, op, count)
+                } else if b.count == 1 {
+                    binaryRow(f, ap, 1, bp, 0, op, count)
+                } else if a.count == 1 {
+                    binaryRow(f, ap, 0, bp, 1, op, count)
+                } else {
+                    // General case: loop over all leading axes, run the last axis as a row.
+                    let sa = broadcastStrides(a.shape, in: shape), sb = broadcastStrides(b.shape, in: shape)
+                    let inner = shape[shape.count - 1], ia = sa[shape.count - 1], ib = sb[shape.count - 1]
+                    let outerRank = shape.count - 1
+                    var index = [Int](repeating: 0, count: outerRank)
+                    var offA = 0, offB = 0, offOut = 0
+                    while offOut < count {
+                        binaryRow(f, ap + offA, ia, bp + offB, ib, op + offOut, inner)
+                        offOut += inner
+                        // Odometer increment over the leading axes.
+                        var axis = outerRank - 1
+                        while axis >= 0 {
+                            index[axis] += 1; offA += sa[axis]; offB += sb[axis]
+                            if index[axis] < shape[axis] { break }
+                            offA -= sa[axis] * shape[axis]; offB -= sb[axis] * shape[axis]
+                            index[axis] = 0; axis -= 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return Tensor(shape: shape, scalars: out)
+}

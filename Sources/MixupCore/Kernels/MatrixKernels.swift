@@ -1,0 +1,99 @@
+/// op(A)·op(B) for rank-2 tensors through BLAS GEMM.
+func gemmProduct<T: TensorScalar>(_ a: Tensor<T>, _ b: Tensor<T>,
+                                  transposeA: Bool = false, transposeB: Bool = false) -> Tensor<T> {
+    precondition(a.rank == 2 && b.rank == 2, "matmul needs rank-2 tensors, got \(a.shape) and \(b.shape)")
+    let m = transposeA ? a.shape[1] : a.shape[0], k = transposeA ? a.shape[0] : a.shape[1]
+    let kb = transposeB ? b.shape[1] : b.shape[0], n = transposeB ? b.shape[0] : b.shape[1]
+    precondition(k == kb, "matmul: inner dimensions differ (\(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : ""))")
+    var out = [T](repeating: 0, count: m * n)
+    if m > 0 && n > 0 && k > 0 {
+        a.withUnsafeBufferPointer { ab in
+            b.withUnsafeBufferPointer { bb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                           alpha: 1, a: ab.baseAddress!, lda: a.shape[1],
+                           b: bb.baseAddress!, ldb: b.shape[1],
+                           beta: 0, c: ob.baseAddress!, ldc: n)
+                }
+            }
+        }
+    }
+    return Tensor(shape: [m, n], scalars: out)
+}
+
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func transpose2D<T: TensorScalar>(_ x: Tensor<T>) -> Tensor<T> {
+    precondition(x.rank == 2, "transpose needs a rank-2 tensor, got \(x.shape)")
+    let r = x.shape[0], c = x.shape[1]
+    var out = [T](repeating: 0, count: r * c)
+    x.withUnsafeBufferPointer { xb in
+        out.withUnsafeMutableBufferPointer { ob in
+            // Blocked so both sides stay in cache.
+            let block = 32
+            for i0 in stride(from: 0, to: r, by: block) {
+                for j0 in stride(from: 0, to: c, by: block) {
+                    for i in i0..<min(i0 + block, r) {
+                        for j in j0..<min(j0 + block, c) { ob[j * r + i] = xb[i * c + j] }
+                    }
+                }
+            }
+        }
+    }
+    return Tensor(shape: [c, r], scalars: out)
+}
+
+/// Rows (slices along axis 0) of `x` picked by `indices`, in that order.
+func gatherRows<T: TensorScalar>(_ x: Tensor<T>, _ indices: [Int]) -> Tensor<T> {
+    precondition(x.rank >= 1, "gather needs rank ≥ 1")
+    let row = x.count / max(x.shape[0], 1)
+    var out = [T](repeating: 0, count: indices.count * row)
+    x.withUnsafeBufferPointer { xb in
+        out.withUnsafeMutableBufferPointer { ob in
+            for (k, i) in indices.enumerated() {
+                precondition(i >= 0 && i < x.shape[0], "gather index \(i) out of range 0..<\(x.shape[0])")
+                (ob.baseAddress! + k * row).update(from: xb.baseAddress! + i * row, count: row)
+            }
+        }
+    }
+    var shape = x.shape; shape[0] = indices.count
+    return Tensor(shape: shape, scalars: out)
+}
+
+/// Adds each row of `grad` into row `indices[k]` of a zero tensor of `shape` (gather's adjoint).
+func scatterAddRows<T: TensorScalar>(_ grad: Tensor<T>, _ indices: [Int], shape: [Int]) -> Tensor<T> {
+    var out = Tensor<T>(zeros: shape)
+    let row = shape.product / max(shape[0], 1)
+    grad.withUnsafeBufferPointer { gb in
+        out.withUnsafeMutableBufferPointer { ob in
+            for (k, i) in indices.enumerated() {
+                let dst = ob.baseAddress! + i * row, src = gb.baseAddress! + k * row
+                for j in 0..<row { dst[j] += src[j] }
+            }
+        }
+    }
+    return out
+}
+
+/// Concatenation along axis 0.
+func concatRows<T: TensorScalar>(_ parts: [Tensor<T>]) -> Tensor<T> {
+    precondition(!parts.isEmpty, "concat needs at least one tensor")
+    let tail = Array(parts[0].shape.dropFirst())
+    var scalars: [T] = []
+    scalars.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+    var rows = 0
+    for p in parts {
+        precondition(Array(p.shape.dropFirst()) == tail, "concat: shapes \(parts.map(\.shape)) differ beyond axis 0")
+        scalars.append(contentsOf: p.scalars)
+        rows += p.shape[0]
+    }
+    return Tensor(shape: [rows] + tail, scalars: scalars)
+}
+
+/// Rows `range` of `x` (a slice along axis 0).
+func sliceRows<T: TensorScalar>(_ x: Tensor<T>, _ range: Range<Int>) -> Tensor<T> {
+    precondition(range.lowerBound >= 0 && range.upperBound <= x.shape[0], "slice \(range) out of range 0..<\(x.shape[0])")
+    let row = x.count / max(x.shape[0], 1)
+    var shape = x.shape; shape[0] = range.count
+    return Tensor(shape: shape, scalars: Array(x.scalars[(range.lowerBound * row)..<(range.upperBound * row)]))
+}

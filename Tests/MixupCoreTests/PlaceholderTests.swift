@@ -1,2 +1,0 @@
-import XCTest
-final class MixupCorePlaceholderTests: XCTestCase { func testPlaceholderBuilds() {} }

@@ -74,7 +74,8 @@ public struct SparseAdjacency {
 
     /// Neighbour sum `output = A · features` (or `output += …` when `accumulate`), row-major `nodeCount × featureCount`.
     ///
-    /// This is GIN's sum aggregation: row `i` of the result is the sum of the feature rows of `i`'s neighbours.
+    /// This is GIN's sum aggregation: row `i` is the sum of the feature rows of `i`'s neighbours; `output` is
+    /// resized (to zeros) when its size is not `nodeCount × featureCount`.
     public func neighbourSum(features: [Float], featureCount: Int, into output: inout [Float], accumulate: Bool = false) {
         precondition(featureCount >= 0 && features.count == nodeCount * featureCount,
                      "features must hold nodeCount × featureCount values")
@@ -83,8 +84,7 @@ public struct SparseAdjacency {
         }
         features.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { destination in
-                guard let source = source.baseAddress, let destination = destination.baseAddress else { return }
-                neighbourSum(features: source, featureCount: featureCount, into: destination, accumulate: accumulate)
+                neighbourSum(source, featureCount: featureCount, into: destination, accumulate: accumulate)
             }
         }
     }
@@ -99,29 +99,32 @@ public struct SparseAdjacency {
         }
         features.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { destination in
-                guard let source = source.baseAddress, let destination = destination.baseAddress else { return }
-                transposedNeighbourSum(features: source, featureCount: featureCount, into: destination,
-                                       accumulate: accumulate)
+                transposedNeighbourSum(source, featureCount: featureCount, into: destination, accumulate: accumulate)
             }
         }
     }
 
-    /// Pointer form of `neighbourSum` for callers that own tensor storage; both buffers hold `nodeCount × featureCount`.
-    public func neighbourSum(features: UnsafePointer<Float>, featureCount: Int, into output: UnsafeMutablePointer<Float>,
-                             accumulate: Bool = false) {
+    /// Buffer form of `neighbourSum` for callers that own tensor storage; both buffers hold `nodeCount × featureCount`.
+    public func neighbourSum(_ features: UnsafeBufferPointer<Float>, featureCount: Int,
+                             into output: UnsafeMutableBufferPointer<Float>, accumulate: Bool = false) {
         SparseAdjacency.multiply(rowOffsets: rowOffsets, columns: columnIndices, nodeCount: nodeCount,
                                  features: features, featureCount: featureCount, output: output, accumulate: accumulate)
     }
 
-    /// Pointer form of `transposedNeighbourSum`; both buffers hold `nodeCount × featureCount`.
-    public func transposedNeighbourSum(features: UnsafePointer<Float>, featureCount: Int,
-                                       into output: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+    /// Buffer form of `transposedNeighbourSum`; both buffers hold `nodeCount × featureCount`.
+    public func transposedNeighbourSum(_ features: UnsafeBufferPointer<Float>, featureCount: Int,
+                                       into output: UnsafeMutableBufferPointer<Float>, accumulate: Bool = false) {
         SparseAdjacency.multiply(rowOffsets: transposeRowOffsets, columns: transposeColumnIndices, nodeCount: nodeCount,
                                  features: features, featureCount: featureCount, output: output, accumulate: accumulate)
     }
 
-    private static func multiply(rowOffsets: [Int], columns: [Int32], nodeCount: Int, features: UnsafePointer<Float>,
-                                 featureCount: Int, output: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    private static func multiply(rowOffsets: [Int], columns: [Int32], nodeCount: Int,
+                                 features featureBuffer: UnsafeBufferPointer<Float>, featureCount: Int,
+                                 output outputBuffer: UnsafeMutableBufferPointer<Float>, accumulate: Bool) {
+        let size = nodeCount * featureCount
+        precondition(featureCount >= 0 && featureBuffer.count == size && outputBuffer.count == size,
+                     "features and output must each hold nodeCount × featureCount values")
+        guard size > 0, let features = featureBuffer.baseAddress, let output = outputBuffer.baseAddress else { return }
         rowOffsets.withUnsafeBufferPointer { offsets in
             columns.withUnsafeBufferPointer { columns in
                 for row in 0..<nodeCount {

@@ -8,6 +8,7 @@ let package = Package(
     name: "MixupLab",
     products: [
         .library(name: "MixupCore", targets: ["MixupCore"]),
+        .library(name: "MixupNN", targets: ["MixupNN"]),
         .library(name: "TabularData", targets: ["TabularData"]),
         .library(name: "GraphData", targets: ["GraphData"]),
         .library(name: "ImageData", targets: ["ImageData"]),
@@ -32,6 +33,7 @@ let package = Package(
             "CBLAS", .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "SafeTensors"),
+        .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors"]),
 
         // Dataset adapters: one module per domain, none of them knows about training.
         .target(name: "TabularData"),
@@ -41,6 +43,7 @@ let package = Package(
 
         .testTarget(name: "MixupCoreTests", dependencies: ["MixupCore"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "MixupNNTests", dependencies: ["MixupNN"]),
         .testTarget(name: "TabularDataTests", dependencies: ["TabularData"]),
         .testTarget(name: "GraphDataTests", dependencies: ["GraphData"]),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData"]),

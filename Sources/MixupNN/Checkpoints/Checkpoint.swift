@@ -1,0 +1,85 @@
+import Foundation
+import MixupCore
+import SafeTensors
+
+/// A training snapshot in the safetensors format: the model's parameters under their
+/// `namedParameters` paths (PyTorch layouts, e.g. a linear `weight` is `[out, in]`), the
+/// optimizer state under `optimizer.*`, and string metadata (epoch, generator state, config).
+/// Files are written atomically, so a crash never leaves a half checkpoint.
+public struct Checkpoint<Scalar: TensorScalar> {
+    /// Model parameters by name.
+    public var parameters: [String: Tensor<Scalar>]
+    /// Optimizer state by name (without the `optimizer.` prefix).
+    public var optimizerState: [String: Tensor<Scalar>]
+    /// Free-form string metadata.
+    public var metadata: [String: String]
+
+    /// Snapshot of `model` and `optimizer`.
+    public init<L: Layer, O: Optimizer>(model: L, optimizer: O, metadata: [String: String] = [:])
+    where L.Scalar == Scalar, O.Scalar == Scalar {
+        parameters = Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.name, $0.variable.value) })
+        optimizerState = optimizer.stateTensors()
+        self.metadata = metadata
+    }
+
+    /// A checkpoint from its parts.
+    public init(parameters: [String: Tensor<Scalar>], optimizerState: [String: Tensor<Scalar>] = [:],
+                metadata: [String: String] = [:]) {
+        self.parameters = parameters
+        self.optimizerState = optimizerState
+        self.metadata = metadata
+    }
+
+    /// Writes the checkpoint atomically (temporary file, fsync, rename).
+    public func write(to url: URL) throws {
+        var entries: [String: TensorEntry] = [:]
+        for (name, t) in parameters { entries[name] = try Self.entry(t) }
+        for (name, t) in optimizerState { entries["optimizer.\(name)"] = try Self.entry(t) }
+        try SafeTensorsFile(tensors: entries, metadata: metadata).write(to: url)
+    }
+
+    /// Reads a checkpoint written by `write(to:)` (or any safetensors file of F32/F64 tensors).
+    public static func read(from url: URL) throws -> Checkpoint {
+        let file = try SafeTensorsFile.read(from: url)
+        var parameters: [String: Tensor<Scalar>] = [:], optimizer: [String: Tensor<Scalar>] = [:]
+        for (name, entry) in file.tensors {
+            let values: [Scalar]
+            switch entry.dtype {
+            case .F32: values = try entry.floats().map { Scalar($0) }
+            case .F64: values = try entry.doubles().map { Scalar($0) }
+            default: throw CheckpointError("\(url.path): tensor '\(name)' has dtype \(entry.dtype.rawValue); checkpoints hold F32 or F64")
+            }
+            let t = Tensor(shape: entry.shape, scalars: values)
+            if name.hasPrefix("optimizer.") { optimizer[String(name.dropFirst("optimizer.".count))] = t } else { parameters[name] = t }
+        }
+        return Checkpoint(parameters: parameters, optimizerState: optimizer, metadata: file.metadata)
+    }
+
+    /// Copies the saved parameters into `model`, checking that names and shapes match exactly.
+    public func restore<L: Layer>(into model: L) throws where L.Scalar == Scalar {
+        let named = model.namedParameters
+        let expected = Set(named.map(\.name)), saved = Set(parameters.keys)
+        if expected != saved {
+            let missing = expected.subtracting(saved).sorted(), extra = saved.subtracting(expected).sorted()
+            throw CheckpointError("checkpoint does not fit the model: missing \(missing), unexpected \(extra)")
+        }
+        for (name, v) in named {
+            let t = parameters[name]!
+            guard t.shape == v.shape else {
+                throw CheckpointError("checkpoint tensor '\(name)' has shape \(t.shape), model expects \(v.shape)")
+            }
+        }
+        for (name, v) in named { v.assign(parameters[name]!) }
+    }
+
+    private static func entry(_ t: Tensor<Scalar>) throws -> TensorEntry {
+        if let f = t.scalars as? [Float] { return try TensorEntry(floats: f, shape: t.shape) }
+        return try TensorEntry(doubles: t.scalars.map { Double($0) }, shape: t.shape)
+    }
+}
+
+/// A checkpoint that cannot be used (wrong model, wrong dtype).
+public struct CheckpointError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,88 @@
+import MixupCore
+import RealModule
+
+/// Adam (Kingma & Ba) with bias correction, as `torch.optim.Adam`; with `decoupledWeightDecay`
+/// it is AdamW (Loshchilov & Hutter): θ ← θ − lr·wd·θ before the Adam step, instead of adding
+/// wd·θ to the gradient.
+public struct Adam<Scalar: TensorScalar>: Optimizer {
+    public var learningRate: Double
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+    public var weightDecay: Double
+    public var decoupledWeightDecay: Bool
+    private var step = 0
+    private var firstMoment: [Tensor<Scalar>] = []
+    private var secondMoment: [Tensor<Scalar>] = []
+
+    /// Adam; the paper's tabular and speech setting is `Adam(learningRate: 1e-3)`.
+    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+                weightDecay: Double = 0, decoupledWeightDecay: Bool = false) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
+    }
+
+    /// AdamW with PyTorch's defaults (weight decay 0.01).
+    public static func adamW(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
+                             weightDecay: Double = 0.01) -> Adam {
+        Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, weightDecay: weightDecay, decoupledWeightDecay: true)
+    }
+
+    public mutating func update(_ parameters: [Variable<Scalar>], with gradients: Gradients<Scalar>) {
+        if firstMoment.count != parameters.count {
+            firstMoment = parameters.map { Tensor(zeros: $0.shape) }
+            secondMoment = firstMoment
+        }
+        step += 1
+        let c1 = 1 - Double.pow(beta1, Double(step)), c2 = 1 - Double.pow(beta2, Double(step))
+        for (i, p) in parameters.enumerated() {
+            var theta = p.value
+            adamStep(&theta, gradients[p], &firstMoment[i], &secondMoment[i],
+                     lr: Scalar(learningRate), beta1: Scalar(beta1), beta2: Scalar(beta2), epsilon: Scalar(epsilon),
+                     correction1: Scalar(c1), correction2: Scalar(c2),
+                     weightDecay: Scalar(weightDecay), decoupled: decoupledWeightDecay)
+            p.assign(theta)
+        }
+    }
+
+    public func stateTensors() -> [String: Tensor<Scalar>] {
+        var out: [String: Tensor<Scalar>] = ["adam.step": Tensor(Scalar(step))]
+        exportSlots("adam.exp_avg", firstMoment, into: &out)
+        exportSlots("adam.exp_avg_sq", secondMoment, into: &out)
+        return out
+    }
+
+    public mutating func loadState(_ tensors: [String: Tensor<Scalar>], parameters: [Variable<Scalar>]) throws {
+        guard let s = tensors["adam.step"], s.count == 1 else { throw OptimizerStateError("optimizer state 'adam.step' is missing") }
+        firstMoment = try loadSlots("adam.exp_avg", from: tensors, parameters: parameters)
+        secondMoment = try loadSlots("adam.exp_avg_sq", from: tensors, parameters: parameters)
+        step = Int(s.scalar)
+    }
+}
+
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func adamStep<S: TensorScalar>(_ theta: inout Tensor<S>, _ grad: Tensor<S>, _ m: inout Tensor<S>, _ v: inout Tensor<S>,
+                               lr: S, beta1: S, beta2: S, epsilon: S, correction1: S, correction2: S,
+                               weightDecay: S, decoupled: Bool) {
+    let stepSize = lr / correction1, rootCorrection2 = correction2.squareRoot()
+    theta.withUnsafeMutableBufferPointer { t in
+        m.withUnsafeMutableBufferPointer { mb in
+            v.withUnsafeMutableBufferPointer { vb in
+                grad.withUnsafeBufferPointer { g in
+                    for k in 0..<t.count {
+                        var gk = g[k]
+                        if decoupled { t[k] -= lr * weightDecay * t[k] } else { gk += weightDecay * t[k] }
+                        mb[k] = beta1 * mb[k] + (1 - beta1) * gk
+                        vb[k] = beta2 * vb[k] + (1 - beta2) * gk * gk
+                        t[k] -= stepSize * mb[k] / (vb[k].squareRoot() / rootCorrection2 + epsilon)
+                    }
+                }
+            }
+        }
+    }
+}

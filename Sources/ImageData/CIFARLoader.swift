@@ -79,7 +79,7 @@ public enum CIFARLoader {
         var pixels = [Float](repeating: 0, count: total * pixelBytes)
         var labels = [Int](repeating: 0, count: total)
         var base = 0
-        let scale: Float = 1 / 255
+        let maximum: Float = 255
         for (url, size) in zip(files, sizes) {
             let data: Data
             do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
@@ -102,7 +102,7 @@ public enum CIFARLoader {
                         labels[base + r] = label
                         let source = offset + labelBytes
                         let target = (base + r) * pixelBytes
-                        for i in 0..<pixelBytes { out[target + i] = Float(bytes[source + i]) * scale }
+                        for i in 0..<pixelBytes { out[target + i] = Float(bytes[source + i]) / maximum }
                     }
                 }
             }

@@ -86,10 +86,10 @@ public enum MNISTLoader {
 
 /// Converts bytes 0...255 to Floats in [0, 1] in one pass over raw buffers.
 func scaledToUnitInterval(_ bytes: [UInt8]) -> [Float] {
-    let scale: Float = 1 / 255
+    let maximum: Float = 255
     return [Float](unsafeUninitializedCapacity: bytes.count) { target, initialized in
         bytes.withUnsafeBufferPointer { source in
-            for i in 0..<source.count { target[i] = Float(source[i]) * scale }
+            for i in 0..<source.count { target[i] = Float(source[i]) / maximum }
         }
         initialized = bytes.count
     }

@@ -1,2 +1,0 @@
-import XCTest
-final class SpeechDataPlaceholderTests: XCTestCase { func testPlaceholderBuilds() {} }

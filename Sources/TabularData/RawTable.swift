@@ -15,9 +15,13 @@ public struct RawTable: Sendable {
     public var lineNumbers: [Int]
 
     /// Builds a table, checking that all columns and labels have the same length, that labels and category
-    /// indices are in range and that numeric cells are finite or NaN.
+    /// indices are in range and that numeric cells are finite or NaN. Without `lineNumbers`, row r is "line" r + 1.
     public init(source: String, schema: TableSchema, columnValues: [[Double]], labels: [Int],
                 lineNumbers: [Int]? = nil) throws {
+        if let lineNumbers, lineNumbers.count != labels.count {
+            throw TabularDataError(file: source, "\(lineNumbers.count) line numbers for \(labels.count) rows")
+        }
+        let lineNumbers = lineNumbers ?? Array(1..<(labels.count + 1))
         guard columnValues.count == schema.columns.count else {
             throw TabularDataError(file: source, "schema has \(schema.columns.count) columns but \(columnValues.count) value arrays were given")
         }
@@ -28,26 +32,23 @@ public struct RawTable: Sendable {
             if case .categorical(let categories) = schema.columns[c].kind {
                 for (r, v) in values.enumerated() where !v.isNaN {
                     guard v >= 0, v < Double(categories.count), v == v.rounded() else {
-                        throw TabularDataError(file: source, line: lineNumbers?[r], "column '\(schema.columns[c].name)': \(v) is not a category index (0..<\(categories.count))")
+                        throw TabularDataError(file: source, line: lineNumbers[r], "column '\(schema.columns[c].name)': \(v) is not a category index (0..<\(categories.count))")
                     }
                 }
             } else {
                 for (r, v) in values.enumerated() where v.isInfinite {
-                    throw TabularDataError(file: source, line: lineNumbers?[r], "column '\(schema.columns[c].name)': value is not finite")
+                    throw TabularDataError(file: source, line: lineNumbers[r], "column '\(schema.columns[c].name)': value is not finite")
                 }
             }
         }
         for (r, y) in labels.enumerated() where y < 0 || y >= schema.classNames.count {
-            throw TabularDataError(file: source, line: lineNumbers?[r], "label \(y) is outside 0..<\(schema.classNames.count)")
-        }
-        if let lineNumbers, lineNumbers.count != labels.count {
-            throw TabularDataError(file: source, "\(lineNumbers.count) line numbers for \(labels.count) rows")
+            throw TabularDataError(file: source, line: lineNumbers[r], "label \(y) is outside 0..<\(schema.classNames.count)")
         }
         self.source = source
         self.schema = schema
         self.columnValues = columnValues
         self.labels = labels
-        self.lineNumbers = lineNumbers ?? Array(1..<(labels.count + 1))
+        self.lineNumbers = lineNumbers
     }
 
     /// Internal initializer for readers that have already validated their output.

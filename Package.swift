@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "MixupCore", targets: ["MixupCore"]),
         .library(name: "MixupNN", targets: ["MixupNN"]),
+        .library(name: "MixupRegularizers", targets: ["MixupRegularizers"]),
         .library(name: "TabularData", targets: ["TabularData"]),
         .library(name: "GraphData", targets: ["GraphData"]),
         .library(name: "ImageData", targets: ["ImageData"]),
@@ -34,6 +35,7 @@ let package = Package(
         ]),
         .target(name: "SafeTensors"),
         .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors"]),
+        .target(name: "MixupRegularizers", dependencies: ["MixupNN"]),
 
         // Dataset adapters: one module per domain, none of them knows about training.
         .target(name: "TabularData"),
@@ -44,6 +46,7 @@ let package = Package(
         .testTarget(name: "MixupCoreTests", dependencies: ["MixupCore"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "MixupNNTests", dependencies: ["MixupNN"]),
+        .testTarget(name: "MixupRegularizersTests", dependencies: ["MixupRegularizers"]),
         .testTarget(name: "TabularDataTests", dependencies: ["TabularData"]),
         .testTarget(name: "GraphDataTests", dependencies: ["GraphData"]),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData"]),

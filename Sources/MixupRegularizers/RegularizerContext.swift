@@ -1,0 +1,49 @@
+import MixupCore
+import MixupNN
+
+/// Everything a regularizer may look at for one clean batch: the model (as a plain forward
+/// and a forward-mode JVP), the clean inputs x_i and labels y_i, the training-set mean E[x̄],
+/// the mixing distribution (so E[a_λ^j] is known), the loss and its link g, and the clean
+/// logits when the trainer already computed them in a batched pass.
+public struct RegularizerContext<Scalar: TensorScalar> {
+    /// The model's plain forward pass.
+    public let forward: (Variable<Scalar>) -> Variable<Scalar>
+    /// The model's forward pass carrying a tangent (J_f(x)·v).
+    public let jvp: (Dual<Scalar>) -> Dual<Scalar>
+    /// Clean inputs x_i, `[N, …]`.
+    public let inputs: Tensor<Scalar>
+    /// Their (one-hot or soft) labels y_i, shaped like the logits.
+    public let targets: Tensor<Scalar>
+    /// E_{x̄~D_X}[x̄]: the training-set mean, shaped like one sample.
+    public let dataMean: Tensor<Scalar>
+    /// The mixing distribution Beta(α, β) (its D_λ moments weight the penalty).
+    public let mixing: MixingDistribution
+    /// The loss, whose link g is softmax or sigmoid.
+    public let loss: ClassificationLoss
+    /// f(x_i), if the trainer computed it already; nil otherwise.
+    public let cleanLogits: Variable<Scalar>?
+
+    /// A context for `model` on a clean batch.
+    public init<M: Layer>(model: M, inputs: Tensor<Scalar>, targets: Tensor<Scalar>, dataMean: Tensor<Scalar>,
+                          mixing: MixingDistribution, loss: ClassificationLoss,
+                          cleanLogits: Variable<Scalar>? = nil) where M.Scalar == Scalar {
+        precondition(Array(inputs.shape.dropFirst()) == dataMean.shape,
+                     "data mean \(dataMean.shape) must have the shape of one input \(Array(inputs.shape.dropFirst()))")
+        self.forward = { model($0) }
+        self.jvp = { model($0) }
+        self.inputs = inputs
+        self.targets = targets
+        self.dataMean = dataMean
+        self.mixing = mixing
+        self.loss = loss
+        self.cleanLogits = cleanLogits
+    }
+
+    /// f(x_i): the clean logits, computed now if the trainer did not pass them.
+    public func logits() -> Variable<Scalar> { cleanLogits ?? forward(Variable(constant: inputs)) }
+
+    /// E[x̄] − x_i for every sample: the direction of Theorem 1's derivatives.
+    public var directionToMean: Tensor<Scalar> {
+        Tensor(zeros: inputs.shape) + dataMean.reshaped([1] + dataMean.shape) - inputs
+    }
+}

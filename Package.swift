@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MixupCore", targets: ["MixupCore"]),
         .library(name: "MixupNN", targets: ["MixupNN"]),
         .library(name: "MixupRegularizers", targets: ["MixupRegularizers"]),
+        .library(name: "MixupTraining", targets: ["MixupTraining"]),
         .library(name: "TabularData", targets: ["TabularData"]),
         .library(name: "GraphData", targets: ["GraphData"]),
         .library(name: "ImageData", targets: ["ImageData"]),
@@ -36,6 +37,7 @@ let package = Package(
         .target(name: "SafeTensors"),
         .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors"]),
         .target(name: "MixupRegularizers", dependencies: ["MixupNN"]),
+        .target(name: "MixupTraining", dependencies: ["MixupRegularizers"]),
 
         // Dataset adapters: one module per domain, none of them knows about training.
         .target(name: "TabularData"),
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "MixupNNTests", dependencies: ["MixupNN"]),
         .testTarget(name: "MixupRegularizersTests", dependencies: ["MixupRegularizers"]),
+        .testTarget(name: "MixupTrainingTests", dependencies: ["MixupTraining", "TabularData"]),
         .testTarget(name: "TabularDataTests", dependencies: ["TabularData"]),
         .testTarget(name: "GraphDataTests", dependencies: ["GraphData"]),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData"]),

@@ -6,7 +6,7 @@ import MixupCore
 /// Parameters are found, not registered: any stored `Variable` that is a parameter, at any
 /// depth of stored properties, arrays and optionals, is a parameter of the layer (see
 /// `namedParameters`). Parameters are reference-typed leaves, so copies of a model share them.
-public protocol Layer {
+public protocol Layer<Scalar> {
     /// The precision the layer computes in.
     associatedtype Scalar: TensorScalar
     /// Applies the layer.

@@ -3,7 +3,7 @@ import MixupCore
 /// Updates parameters from their gradients. State (momenta, moments) is keyed by the
 /// parameter's position in `parameters`, and exported as named tensors so that a checkpoint
 /// resumes exactly.
-public protocol Optimizer {
+public protocol Optimizer<Scalar> {
     associatedtype Scalar: TensorScalar
     /// The step size used by the next `update`; schedules set it each step.
     var learningRate: Double { get set }

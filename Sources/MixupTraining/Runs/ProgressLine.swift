@@ -1,0 +1,19 @@
+import Foundation
+
+/// A self-overwriting progress line on standard error, drawn only on a terminal and at most
+/// a few times per second, so logs and CI output stay clean.
+final class ProgressLine {
+    private let enabled = isatty(2) == 1
+    private var lastDraw = ContinuousClock.now - .seconds(1)
+
+    func update(_ text: @autoclosure () -> String) {
+        guard enabled, ContinuousClock.now - lastDraw > .milliseconds(200) else { return }
+        lastDraw = ContinuousClock.now
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text()).utf8))
+    }
+
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

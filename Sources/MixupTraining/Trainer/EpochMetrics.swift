@@ -1,0 +1,36 @@
+/// What one epoch measured. Losses are means over the epoch's batches; accuracies are on the
+/// clean sets, evaluated after the epoch.
+public struct EpochMetrics: Codable, Equatable, Sendable {
+    /// 1-based epoch number.
+    public var epoch: Int
+    /// Mean training objective L (the mixing loss; cross-entropy against ỹ).
+    public var trainLoss: Double
+    /// Mean penalty R (0 without a regularizer).
+    public var penalty: Double
+    /// Mean κ = |L|/|L + ηR| (1 without a regularizer).
+    public var kappa: Double
+    /// Clean training-set accuracy and loss.
+    public var trainAccuracy: Double
+    public var trainCleanLoss: Double
+    public var validationAccuracy: Double?
+    public var validationLoss: Double?
+    public var testAccuracy: Double?
+    public var testLoss: Double?
+    /// Learning rate at the end of the epoch.
+    public var learningRate: Double
+    /// Wall time of the epoch's training steps (without evaluation), seconds.
+    public var trainSeconds: Double
+    /// Training throughput, samples per second.
+    public var samplesPerSecond: Double
+
+    /// Column order of `metrics.csv`.
+    public static let csvHeader = "epoch,train_loss,penalty,kappa,train_accuracy,train_clean_loss,validation_accuracy,validation_loss,test_accuracy,test_loss,learning_rate,train_seconds,samples_per_second"
+
+    /// One CSV row (empty cells for absent sets).
+    public var csvRow: String {
+        func f(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
+        return [String(epoch), f(trainLoss), f(penalty), f(kappa), f(trainAccuracy), f(trainCleanLoss),
+                f(validationAccuracy), f(validationLoss), f(testAccuracy), f(testLoss), f(learningRate),
+                f(trainSeconds), f(samplesPerSecond)].joined(separator: ",")
+    }
+}

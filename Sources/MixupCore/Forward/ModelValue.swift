@@ -15,6 +15,43 @@ public protocol ModelValue {
     func reshaped(_ shape: [Int]) -> Self
     /// Elementwise sum (residual connections).
     static func + (lhs: Self, rhs: Self) -> Self
+
+    /// 2-D convolution of an NCHW value with weight `[out, in, kh, kw]` and optional bias `[out]`.
+    func conv2d(weight: Variable<Scalar>, bias: Variable<Scalar>?, stride: Int, padding: Int) -> Self
+    /// Max pooling over `kernel`×`kernel` windows of an NCHW value.
+    func maxPool2d(kernel: Int, stride: Int, padding: Int) -> Self
+    /// Average pooling over `kernel`×`kernel` windows of an NCHW value (zero padding counted).
+    func avgPool2d(kernel: Int, stride: Int, padding: Int) -> Self
+    /// Mean over the spatial axes: `[N, C, H, W]` → `[N, C]`.
+    func globalAvgPool2d() -> Self
+    /// Batch normalization over channel axis 1 with scale γ and shift β (`[C]` each).
+    func batchNormalized(scale: Variable<Scalar>, shift: Variable<Scalar>,
+                         statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Self
+    /// Elementwise product with a constant mask (dropout).
+    func dropout(mask: Tensor<Scalar>) -> Self
+}
+
+/// Defaults so a new conformer (e.g. a Taylor jet) compiles before it implements the image ops.
+extension ModelValue {
+    public func conv2d(weight: Variable<Scalar>, bias: Variable<Scalar>?, stride: Int, padding: Int) -> Self {
+        preconditionFailure("conv2d is not available for \(Self.self) yet")
+    }
+    public func maxPool2d(kernel: Int, stride: Int, padding: Int) -> Self {
+        preconditionFailure("maxPool2d is not available for \(Self.self) yet")
+    }
+    public func avgPool2d(kernel: Int, stride: Int, padding: Int) -> Self {
+        preconditionFailure("avgPool2d is not available for \(Self.self) yet")
+    }
+    public func globalAvgPool2d() -> Self {
+        preconditionFailure("globalAvgPool2d is not available for \(Self.self) yet")
+    }
+    public func batchNormalized(scale: Variable<Scalar>, shift: Variable<Scalar>,
+                                statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Self {
+        preconditionFailure("batchNormalized is not available for \(Self.self) yet")
+    }
+    public func dropout(mask: Tensor<Scalar>) -> Self {
+        preconditionFailure("dropout is not available for \(Self.self) yet")
+    }
 }
 
 extension Variable: ModelValue {

@@ -1,0 +1,61 @@
+/// Tangent rules for the image ops, each written with taped ops so a JVP through a conv net can
+/// itself be backpropagated (MixupE's exact q on images).
+extension Dual {
+    /// Convolution is linear in x: the tangent is conv(t, W) without the bias. W stays on the
+    /// tape in both halves, so ∂(JVP)/∂W is exact.
+    public func conv2d(weight: Variable<Scalar>, bias: Variable<Scalar>?, stride: Int, padding: Int) -> Dual {
+        Dual(primal: .conv2d(primal, weight: weight, bias: bias, stride: stride, padding: padding),
+             tangent: .conv2d(tangent, weight: weight, bias: nil, stride: stride, padding: padding))
+    }
+
+    /// Max pooling routes the tangent through the primal's argmax positions (constant indices;
+    /// the derivative of the selection is 0 almost everywhere).
+    public func maxPool2d(kernel: Int, stride: Int, padding: Int) -> Dual {
+        let (y, argmax) = primal.maxPool2dWithIndices(kernel: kernel, stride: stride, padding: padding)
+        return Dual(primal: y, tangent: tangent.gatheringElements(at: argmax, shape: y.shape))
+    }
+
+    /// Average pooling is linear: the tangent is pooled the same way.
+    public func avgPool2d(kernel: Int, stride: Int, padding: Int) -> Dual {
+        Dual(primal: primal.avgPool2d(kernel: kernel, stride: stride, padding: padding),
+             tangent: tangent.avgPool2d(kernel: kernel, stride: stride, padding: padding))
+    }
+
+    /// Spatial mean, linear: `[N, C, H, W]` → `[N, C]` for both halves.
+    public func globalAvgPool2d() -> Dual {
+        Dual(primal: primal.globalAvgPool2d(), tangent: tangent.globalAvgPool2d())
+    }
+
+    /// The same constant mask on value and tangent.
+    public func dropout(mask: Tensor<Scalar>) -> Dual {
+        Dual(primal: primal.dropout(mask: mask), tangent: tangent.dropout(mask: mask))
+    }
+
+    /// Batch normalization with the tangent rule chosen by `statistics`:
+    /// running statistics → t·γ/√(v + ε); batch statistics with `.fixedStatistics` →
+    /// t·γ/√(σ²_B + ε) with σ²_B the (taped) batch variance of the primal; `.batchCoupled` →
+    /// the full derivative through μ_B and σ²_B.
+    public func batchNormalized(scale: Variable<Scalar>, shift: Variable<Scalar>,
+                                statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Dual {
+        switch statistics {
+        case .running(_, let variance):
+            let y = primal.batchNormalized(scale: scale, shift: shift, statistics: statistics, epsilon: epsilon)
+            return Dual(primal: y, tangent: tangent * primal.fixedMultiplier(scale: scale, variance: variance, epsilon: epsilon))
+        case .batch(.fixedStatistics):
+            let (y, multiplier) = primal.batchNormalizedWithScale(scale: scale, shift: shift, epsilon: epsilon)
+            return Dual(primal: y, tangent: tangent * multiplier)
+        case .batch(.batchCoupled):
+            precondition(shape.count >= 2 && scale.shape == [shape[1]] && shift.shape == [shape[1]],
+                         "batch norm: value \(shape) needs scale and shift of one entry per channel")
+            let b = primal.channelBroadcastShape(shape[1])
+            let centered = self - channelMean().reshaped(b)
+            let deviation = (centered.square().channelMean() + epsilon).sqrt()
+            return centered / deviation.reshaped(b) * scale.reshaped(b) + shift.reshaped(b)
+        }
+    }
+
+    /// Per-channel mean over every axis but 1, for both halves (linear).
+    func channelMean() -> Dual {
+        Dual(primal: primal.channelMean(), tangent: tangent.channelMean())
+    }
+}

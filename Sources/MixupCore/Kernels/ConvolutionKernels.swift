@@ -1,0 +1,366 @@
+/// The geometry of a 2-D sliding window over an NCHW tensor: what convolution and pooling share.
+///
+/// Output extents follow PyTorch: ⌊(H + 2·padding − kernel) / stride⌋ + 1.
+public struct WindowGeometry: Equatable, Sendable {
+    /// Batch size, channels, input height and width.
+    public var batch, channels, height, width: Int
+    /// Window height and width.
+    public var kernelHeight, kernelWidth: Int
+    /// Step between windows (same along both axes).
+    public var stride: Int
+    /// Zero (or −∞ for max pooling) rows/columns added on every side.
+    public var padding: Int
+
+    /// The geometry of a window of `kernel` (height, width) over an input of shape `[N, C, H, W]`.
+    /// Violations are programming errors (wrong model for the data), caught with a message.
+    public init(input shape: [Int], kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int) {
+        precondition(shape.count == 4, "2-D windows need an NCHW input, got shape \(shape)")
+        precondition(kernelHeight > 0 && kernelWidth > 0, "kernel must be positive, got \(kernelHeight)×\(kernelWidth)")
+        precondition(stride > 0, "stride must be positive, got \(stride)")
+        precondition(padding >= 0, "padding must be ≥ 0, got \(padding)")
+        batch = shape[0]; channels = shape[1]; height = shape[2]; width = shape[3]
+        self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
+        self.stride = stride; self.padding = padding
+        precondition(height + 2 * padding >= kernelHeight && width + 2 * padding >= kernelWidth,
+                     "a \(kernelHeight)×\(kernelWidth) window does not fit an input of \(height)×\(width) with padding \(padding)")
+    }
+
+    /// Output height.
+    public var outputHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
+    /// Output width.
+    public var outputWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
+    /// Output positions per channel (outputHeight · outputWidth).
+    public var outputPlane: Int { outputHeight * outputWidth }
+    /// Input positions per channel.
+    public var inputPlane: Int { height * width }
+    /// Rows of the unfolded (im2col) matrix: C·kh·kw.
+    public var patchSize: Int { channels * kernelHeight * kernelWidth }
+}
+
+// MARK: im2col / col2im
+
+/// Unfolds one sample `[C, H, W]` into the patch matrix `[C·kh·kw, OH·OW]` whose rows start
+/// `rowStride` apart (so several samples can sit side by side in one GEMM operand).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func unfoldPatches<T: TensorScalar>(_ x: UnsafePointer<T>, _ g: WindowGeometry,
+                                    into cols: UnsafeMutablePointer<T>, rowStride: Int) {
+    let oh = g.outputHeight, ow = g.outputWidth, s = g.stride, p = g.padding
+    let h = g.height, w = g.width
+    var row = 0
+    for c in 0..<g.channels {
+        let plane = x + c * h * w
+        for ki in 0..<g.kernelHeight {
+            for kj in 0..<g.kernelWidth {
+                let dst = cols + row * rowStride
+                for oy in 0..<oh {
+                    let iy = oy * s - p + ki
+                    let out = dst + oy * ow
+                    if iy < 0 || iy >= h {
+                        for ox in 0..<ow { out[ox] = 0 }
+                        continue
+                    }
+                    let src = plane + iy * w
+                    for ox in 0..<ow {
+                        let ix = ox * s - p + kj
+                        out[ox] = (ix >= 0 && ix < w) ? src[ix] : 0
+                    }
+                }
+                row += 1
+            }
+        }
+    }
+}
+
+/// The adjoint of `unfoldPatches`: adds every patch entry back into its input position of one
+/// sample `[C, H, W]`.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func foldPatches<T: TensorScalar>(_ cols: UnsafePointer<T>, rowStride: Int, _ g: WindowGeometry,
+                                  addingInto x: UnsafeMutablePointer<T>) {
+    let oh = g.outputHeight, ow = g.outputWidth, s = g.stride, p = g.padding
+    let h = g.height, w = g.width
+    var row = 0
+    for c in 0..<g.channels {
+        let plane = x + c * h * w
+        for ki in 0..<g.kernelHeight {
+            for kj in 0..<g.kernelWidth {
+                let src = cols + row * rowStride
+                for oy in 0..<oh {
+                    let iy = oy * s - p + ki
+                    guard iy >= 0 && iy < h else { continue }
+                    let dst = plane + iy * w, inp = src + oy * ow
+                    for ox in 0..<ow {
+                        let ix = ox * s - p + kj
+                        if ix >= 0 && ix < w { dst[ix] += inp[ox] }
+                    }
+                }
+                row += 1
+            }
+        }
+    }
+}
+
+/// How many samples to unfold into one GEMM: as many as fit ~4M elements of patch matrix,
+/// so small late-layer planes still give BLAS a wide product.
+func samplesPerChunk(_ g: WindowGeometry) -> Int {
+    let perSample = max(1, g.patchSize * g.outputPlane)
+    return max(1, min(g.batch, (1 << 22) / perSample))
+}
+
+// MARK: Convolution
+
+/// y[n, o] = Σ_c W[o, c] ⋆ x[n, c] + b[o] for x `[N, C, H, W]`, W `[O, C, kh, kw]`: im2col on
+/// chunks of samples, one GEMM per chunk, then a copy from `[O, n·P]` to NCHW.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func convolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ weight: Tensor<T>, _ bias: Tensor<T>?,
+                                         stride: Int, padding: Int) -> Tensor<T> {
+    precondition(weight.rank == 4, "conv2d weight must be [out, in, kh, kw], got \(weight.shape)")
+    precondition(x.rank == 4 && x.shape[1] == weight.shape[1],
+                 "conv2d: input \(x.shape) must be NCHW with \(weight.shape[1]) channels (weight \(weight.shape))")
+    let g = WindowGeometry(input: x.shape, kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
+                           stride: stride, padding: padding)
+    let outC = weight.shape[0], plane = g.outputPlane, k = g.patchSize
+    if let bias { precondition(bias.shape == [outC], "conv2d bias must be [\(outC)], got \(bias.shape)") }
+    var out = [T](repeating: 0, count: g.batch * outC * plane)
+    guard !out.isEmpty, k > 0 else { return Tensor(shape: [g.batch, outC, g.outputHeight, g.outputWidth], scalars: out) }
+    let chunk = samplesPerChunk(g)
+    var cols = [T](repeating: 0, count: k * chunk * plane)
+    var product = [T](repeating: 0, count: outC * chunk * plane)
+    let biasScalars = bias?.scalars
+    x.withUnsafeBufferPointer { xb in
+        weight.withUnsafeBufferPointer { wb in
+            cols.withUnsafeMutableBufferPointer { cb in
+                product.withUnsafeMutableBufferPointer { pb in
+                    out.withUnsafeMutableBufferPointer { ob in
+                        let xp = xb.baseAddress!, cp = cb.baseAddress!, pp = pb.baseAddress!, op = ob.baseAddress!
+                        for start in Swift.stride(from: 0, to: g.batch, by: chunk) {
+                            let n = min(chunk, g.batch - start), ld = n * plane
+                            for s in 0..<n {
+                                unfoldPatches(xp + (start + s) * g.channels * g.inputPlane, g,
+                                              into: cp + s * plane, rowStride: ld)
+                            }
+                            T.gemm(transposeA: false, transposeB: false, m: outC, n: ld, k: k,
+                                   alpha: 1, a: wb.baseAddress!, lda: k, b: cp, ldb: ld,
+                                   beta: 0, c: pp, ldc: ld)
+                            for s in 0..<n {
+                                for o in 0..<outC {
+                                    let src = pp + o * ld + s * plane
+                                    let dst = op + ((start + s) * outC + o) * plane
+                                    let b: T = biasScalars?[o] ?? 0
+                                    for q in 0..<plane { dst[q] = src[q] + b }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return Tensor(shape: [g.batch, outC, g.outputHeight, g.outputWidth], scalars: out)
+}
+
+/// The three adjoints of `convolutionForward` for an output gradient `gradOut` `[N, O, OH, OW]`:
+/// ∂x = col2im(Wᵀ·g), ∂W = Σ g·colsᵀ, ∂b = Σ g. Each is computed only when asked for.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func convolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<T>, weight: Tensor<T>,
+                                          stride: Int, padding: Int,
+                                          needInput: Bool, needWeight: Bool, needBias: Bool)
+    -> (input: Tensor<T>?, weight: Tensor<T>?, bias: Tensor<T>?) {
+    let g = WindowGeometry(input: x.shape, kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
+                           stride: stride, padding: padding)
+    let outC = weight.shape[0], plane = g.outputPlane, k = g.patchSize
+    precondition(gradOut.shape == [g.batch, outC, g.outputHeight, g.outputWidth],
+                 "conv2d backward: gradient \(gradOut.shape) does not match the output shape")
+    var dx: [T] = needInput ? [T](repeating: 0, count: x.count) : []
+    var dw: [T] = needWeight ? [T](repeating: 0, count: weight.count) : []
+    var db: [T] = needBias ? [T](repeating: 0, count: outC) : []
+    let chunk = samplesPerChunk(g)
+    var cols = [T](repeating: 0, count: (needInput || needWeight) ? k * chunk * plane : 0)
+    var packed = [T](repeating: 0, count: outC * chunk * plane)
+    gradOut.withUnsafeBufferPointer { gb in
+        x.withUnsafeBufferPointer { xb in
+            weight.withUnsafeBufferPointer { wb in
+                cols.withUnsafeMutableBufferPointer { cb in
+                    packed.withUnsafeMutableBufferPointer { pb in
+                        dx.withUnsafeMutableBufferPointer { dxb in
+                            dw.withUnsafeMutableBufferPointer { dwb in
+                                db.withUnsafeMutableBufferPointer { dbb in
+                                    let gp = gb.baseAddress!, pp = pb.baseAddress!
+                                    for start in Swift.stride(from: 0, to: g.batch, by: chunk) {
+                                        let n = min(chunk, g.batch - start), ld = n * plane
+                                        // Pack the gradient chunk as [O, n·P] (the GEMM layout of the forward).
+                                        for s in 0..<n {
+                                            for o in 0..<outC {
+                                                let src = gp + ((start + s) * outC + o) * plane
+                                                let dst = pp + o * ld + s * plane
+                                                var acc: T = 0
+                                                for q in 0..<plane { let v = src[q]; dst[q] = v; acc += v }
+                                                if needBias { dbb[o] += acc }
+                                            }
+                                        }
+                                        guard k > 0 else { continue }
+                                        if needWeight {
+                                            let cp = cb.baseAddress!
+                                            for s in 0..<n {
+                                                unfoldPatches(xb.baseAddress! + (start + s) * g.channels * g.inputPlane, g,
+                                                              into: cp + s * plane, rowStride: ld)
+                                            }
+                                            // ∂W[O, K] += g[O, n·P] · colsᵀ[n·P, K]
+                                            T.gemm(transposeA: false, transposeB: true, m: outC, n: k, k: ld,
+                                                   alpha: 1, a: pp, lda: ld, b: cp, ldb: ld,
+                                                   beta: 1, c: dwb.baseAddress!, ldc: k)
+                                        }
+                                        if needInput {
+                                            let cp = cb.baseAddress!
+                                            // ∂cols[K, n·P] = Wᵀ[K, O] · g[O, n·P]
+                                            T.gemm(transposeA: true, transposeB: false, m: k, n: ld, k: outC,
+                                                   alpha: 1, a: wb.baseAddress!, lda: k, b: pp, ldb: ld,
+                                                   beta: 0, c: cp, ldc: ld)
+                                            for s in 0..<n {
+                                                foldPatches(cp + s * plane, rowStride: ld, g,
+                                                            addingInto: dxb.baseAddress! + (start + s) * g.channels * g.inputPlane)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return (needInput ? Tensor(shape: x.shape, scalars: dx) : nil,
+            needWeight ? Tensor(shape: weight.shape, scalars: dw) : nil,
+            needBias ? Tensor(shape: [outC], scalars: db) : nil)
+}
+
+// MARK: Pooling
+
+/// Max pooling over square windows (padding counts as −∞). Returns the output and, per output
+/// element, the flat index into `x` of the maximum — the routing the backward pass and the JVP
+/// reuse. An all-padding window cannot occur because the window always overlaps the input.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func maxPoolForward<T: TensorScalar>(_ x: Tensor<T>, kernel: Int, stride: Int, padding: Int)
+    -> (output: Tensor<T>, argmax: [Int]) {
+    let g = WindowGeometry(input: x.shape, kernelHeight: kernel, kernelWidth: kernel, stride: stride, padding: padding)
+    precondition(padding * 2 <= kernel, "max pooling padding \(padding) must be at most half the kernel \(kernel)")
+    let oh = g.outputHeight, ow = g.outputWidth, planes = g.batch * g.channels
+    var out = [T](repeating: 0, count: planes * oh * ow)
+    var arg = [Int](repeating: 0, count: out.count)
+    x.withUnsafeBufferPointer { xb in
+        out.withUnsafeMutableBufferPointer { ob in
+            arg.withUnsafeMutableBufferPointer { ab in
+                guard let xp = xb.baseAddress, let op = ob.baseAddress, let ap = ab.baseAddress else { return }
+                for pl in 0..<planes {
+                    let base = pl * g.inputPlane
+                    for oy in 0..<oh {
+                        let y0 = Swift.max(0, oy * stride - padding), y1 = Swift.min(g.height, oy * stride - padding + kernel)
+                        for ox in 0..<ow {
+                            let x0 = Swift.max(0, ox * stride - padding), x1 = Swift.min(g.width, ox * stride - padding + kernel)
+                            var best = -T.infinity, bestIndex = base + y0 * g.width + x0
+                            for iy in y0..<y1 {
+                                for ix in x0..<x1 {
+                                    let idx = base + iy * g.width + ix
+                                    let v = xp[idx]
+                                    if v > best || v.isNaN { best = v; bestIndex = idx }
+                                }
+                            }
+                            let o = (pl * oh + oy) * ow + ox
+                            op[o] = best; ap[o] = bestIndex
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return (Tensor(shape: [g.batch, g.channels, oh, ow], scalars: out), arg)
+}
+
+/// out[i] = x[indices[i]]: reads the elements at flat `indices` into a tensor of `shape`.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func gatherElements<T: TensorScalar>(_ x: Tensor<T>, _ indices: [Int], shape: [Int]) -> Tensor<T> {
+    precondition(indices.count == shape.product, "gather: \(indices.count) indices for shape \(shape)")
+    var out = [T](repeating: 0, count: indices.count)
+    x.withUnsafeBufferPointer { xb in
+        out.withUnsafeMutableBufferPointer { ob in
+            for i in 0..<indices.count { ob[i] = xb[indices[i]] }
+        }
+    }
+    return Tensor(shape: shape, scalars: out)
+}
+
+/// out[indices[i]] += g[i] into zeros of `shape`: the adjoint of `gatherElements`.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func scatterAddElements<T: TensorScalar>(_ g: Tensor<T>, _ indices: [Int], shape: [Int]) -> Tensor<T> {
+    var out = [T](repeating: 0, count: shape.product)
+    g.withUnsafeBufferPointer { gb in
+        out.withUnsafeMutableBufferPointer { ob in
+            for i in 0..<indices.count { ob[indices[i]] += gb[i] }
+        }
+    }
+    return Tensor(shape: shape, scalars: out)
+}
+
+/// Average pooling over square windows; padding counts as zeros and every window divides by
+/// kernel² (PyTorch's `count_include_pad=True`), which keeps the op linear with a fixed weight.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func averagePoolForward<T: TensorScalar>(_ x: Tensor<T>, kernel: Int, stride: Int, padding: Int) -> Tensor<T> {
+    let g = WindowGeometry(input: x.shape, kernelHeight: kernel, kernelWidth: kernel, stride: stride, padding: padding)
+    let oh = g.outputHeight, ow = g.outputWidth, planes = g.batch * g.channels
+    let scale = 1 / T(kernel * kernel)
+    var out = [T](repeating: 0, count: planes * oh * ow)
+    x.withUnsafeBufferPointer { xb in
+        out.withUnsafeMutableBufferPointer { ob in
+            guard let xp = xb.baseAddress, let op = ob.baseAddress else { return }
+            for pl in 0..<planes {
+                let src = xp + pl * g.inputPlane
+                for oy in 0..<oh {
+                    let y0 = Swift.max(0, oy * stride - padding), y1 = Swift.min(g.height, oy * stride - padding + kernel)
+                    for ox in 0..<ow {
+                        let x0 = Swift.max(0, ox * stride - padding), x1 = Swift.min(g.width, ox * stride - padding + kernel)
+                        var acc: T = 0
+                        for iy in y0..<y1 { for ix in x0..<x1 { acc += src[iy * g.width + ix] } }
+                        op[(pl * oh + oy) * ow + ox] = acc * scale
+                    }
+                }
+            }
+        }
+    }
+    return Tensor(shape: [g.batch, g.channels, oh, ow], scalars: out)
+}
+
+/// The adjoint of `averagePoolForward`: spreads each output gradient evenly over its window.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func averagePoolBackward<T: TensorScalar>(_ gradOut: Tensor<T>, inputShape: [Int],
+                                          kernel: Int, stride: Int, padding: Int) -> Tensor<T> {
+    let g = WindowGeometry(input: inputShape, kernelHeight: kernel, kernelWidth: kernel, stride: stride, padding: padding)
+    let oh = g.outputHeight, ow = g.outputWidth, planes = g.batch * g.channels
+    let scale = 1 / T(kernel * kernel)
+    var dx = [T](repeating: 0, count: inputShape.product)
+    gradOut.withUnsafeBufferPointer { gb in
+        dx.withUnsafeMutableBufferPointer { db in
+            guard let gp = gb.baseAddress, let dp = db.baseAddress else { return }
+            for pl in 0..<planes {
+                let dst = dp + pl * g.inputPlane
+                for oy in 0..<oh {
+                    let y0 = Swift.max(0, oy * stride - padding), y1 = Swift.min(g.height, oy * stride - padding + kernel)
+                    for ox in 0..<ow {
+                        let x0 = Swift.max(0, ox * stride - padding), x1 = Swift.min(g.width, ox * stride - padding + kernel)
+                        let v = gp[(pl * oh + oy) * ow + ox] * scale
+                        for iy in y0..<y1 { for ix in x0..<x1 { dst[iy * g.width + ix] += v } }
+                    }
+                }
+            }
+        }
+    }
+    return Tensor(shape: inputShape, scalars: dx)
+}

@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "MixupNN", targets: ["MixupNN"]),
         .library(name: "MixupRegularizers", targets: ["MixupRegularizers"]),
         .library(name: "MixupTraining", targets: ["MixupTraining"]),
+        .library(name: "MixupExperiments", targets: ["MixupExperiments"]),
+        .executable(name: "mixuplab", targets: ["mixuplab"]),
         .library(name: "TabularData", targets: ["TabularData"]),
         .library(name: "GraphData", targets: ["GraphData"]),
         .library(name: "ImageData", targets: ["ImageData"]),
@@ -38,6 +40,10 @@ let package = Package(
         .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors"]),
         .target(name: "MixupRegularizers", dependencies: ["MixupNN"]),
         .target(name: "MixupTraining", dependencies: ["MixupRegularizers"]),
+        .target(name: "MixupExperiments", dependencies: ["MixupTraining", "TabularData"]),
+        .executableTarget(name: "mixuplab", dependencies: [
+            "MixupExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         // Dataset adapters: one module per domain, none of them knows about training.
         .target(name: "TabularData"),
@@ -46,7 +52,7 @@ let package = Package(
         .target(name: "SpeechData", dependencies: ["CFFTW"]),
 
         .testTarget(name: "MixupCoreTests", dependencies: ["MixupCore"]),
-        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "MixupNNTests", dependencies: ["MixupNN"]),
         .testTarget(name: "MixupRegularizersTests", dependencies: ["MixupRegularizers"]),
         .testTarget(name: "MixupTrainingTests", dependencies: ["MixupTraining", "TabularData"]),

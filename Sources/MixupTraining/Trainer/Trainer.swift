@@ -31,6 +31,7 @@ public final class Trainer<Model: Layer> {
     private let test: ClassificationData<Scalar>?
     private let dataMean: Tensor<Scalar>
     private let parameters: [Variable<Scalar>]
+    private let parameterNames: [String]
     private let targetsByIndex: Tensor<Scalar>
     private var bestValidationAccuracy = -Double.infinity
 
@@ -56,7 +57,9 @@ public final class Trainer<Model: Layer> {
         }
         optimizer = configuration.optimizer.make()
         dataMean = train.mean
-        parameters = model.parameters
+        let named = model.namedParameters
+        parameters = named.map(\.variable)
+        parameterNames = named.map(\.name)
         targetsByIndex = configuration.loss.targets(train.labels, classes: train.classCount)
     }
 
@@ -118,7 +121,7 @@ public final class Trainer<Model: Layer> {
             throw diverged(epoch, batchIndex, "loss L = \(result.loss), R = \(result.penalty)")
         }
         let grads = total.gradients()
-        for (name, p) in model.namedParameters where !grads[p].isFinite {
+        for (name, p) in zip(parameterNames, parameters) where !grads[p].isFinite {
             throw diverged(epoch, batchIndex, "non-finite gradient for '\(name)'")
         }
         optimizer.update(parameters, with: grads)

@@ -61,6 +61,8 @@ func gatherRows<T: TensorScalar>(_ x: Tensor<T>, _ indices: [Int]) -> Tensor<T> 
 }
 
 /// Adds each row of `grad` into row `indices[k]` of a zero tensor of `shape` (gather's adjoint).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func scatterAddRows<T: TensorScalar>(_ grad: Tensor<T>, _ indices: [Int], shape: [Int]) -> Tensor<T> {
     var out = Tensor<T>(zeros: shape)
     let row = shape.product / max(shape[0], 1)

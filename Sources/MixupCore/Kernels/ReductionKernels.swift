@@ -58,3 +58,15 @@ func sumToShape<T: TensorScalar>(_ x: Tensor<T>, _ shape: [Int]) -> Tensor<T> {
     }
     return y.reshaped(shape)
 }
+
+/// True when no element is NaN or ±∞.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func allFinite<T: TensorScalar>(_ x: Tensor<T>) -> Bool {
+    x.withUnsafeBufferPointer { xb in
+        // x − x is 0 for finite x and NaN otherwise; one comparison of the sum per tensor.
+        var acc: T = 0
+        for v in xb { acc += v - v }
+        return acc == 0
+    }
+}

@@ -46,5 +46,5 @@ extension Tensor {
     public static func concatenating(rows parts: [Tensor]) -> Tensor { concatRows(parts) }
 
     /// True when every element is finite (no NaN or ±∞).
-    public var isFinite: Bool { scalars.allSatisfy { $0.isFinite } }
+    public var isFinite: Bool { allFinite(self) }
 }

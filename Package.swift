@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors"]),
         .target(name: "MixupRegularizers", dependencies: ["MixupNN"]),
         .target(name: "MixupTraining", dependencies: ["MixupRegularizers"]),
-        .target(name: "MixupExperiments", dependencies: ["MixupTraining", "TabularData"]),
+        .target(name: "MixupExperiments", dependencies: ["MixupTraining", "TabularData", "GraphData", "ImageData", "SpeechData"]),
         .executableTarget(name: "mixuplab", dependencies: [
             "MixupExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(name: "MixupNNTests", dependencies: ["MixupNN"]),
         .testTarget(name: "MixupRegularizersTests", dependencies: ["MixupRegularizers"]),
         .testTarget(name: "MixupTrainingTests", dependencies: ["MixupTraining", "TabularData"]),
+        .testTarget(name: "MixupExperimentsTests", dependencies: ["MixupExperiments"]),
         .testTarget(name: "TabularDataTests", dependencies: ["TabularData"]),
         .testTarget(name: "GraphDataTests", dependencies: ["GraphData"]),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData"]),

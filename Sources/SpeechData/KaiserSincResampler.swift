@@ -25,7 +25,8 @@ public struct KaiserSincResampler {
     private let scale: Double      // s
     private let halfWidth: Double  // W, in input samples
     private let reach: Int         // taps j ∈ −reach...reach around floor(t)
-    private let table: [Float]     // L × (2·reach + 1), empty when evaluated on the fly
+    private let rowLength: Int     // 2·reach + 1 taps rounded up to a multiple of 8 (zero-padded) for SIMD
+    private let table: [Float]     // L × rowLength, empty when evaluated on the fly
 
     /// Creates a resampler from `inputRate` to `outputRate` Hz; throws for non-positive rates or parameters.
     public init(inputRate: Int, outputRate: Int, zeroCrossings: Int = 32, kaiserBeta: Double = 8.6) throws {
@@ -49,12 +50,14 @@ public struct KaiserSincResampler {
         halfWidth = Double(zeroCrossings) / scale
         reach = Int(halfWidth.rounded(.up)) + 1
         let taps = 2 * reach + 1
-        if up * taps <= 1 << 20 {
-            var t = [Float](repeating: 0, count: up * taps)
+        let row = (taps + 7) / 8 * 8
+        rowLength = row
+        if up * row <= 1 << 20 {
+            var t = [Float](repeating: 0, count: up * row)
             for p in 0..<up {
                 let frac = Double(p) / Double(up)
                 for j in -reach...reach {
-                    t[p * taps + j + reach] = Float(Self.kernel(frac - Double(j), scale: scale, halfWidth: halfWidth,
+                    t[p * row + j + reach] = Float(Self.kernel(frac - Double(j), scale: scale, halfWidth: halfWidth,
                                                                 beta: kaiserBeta))
                 }
             }
@@ -76,7 +79,8 @@ public struct KaiserSincResampler {
         let outCount = outputCount(forInputCount: n)
         var out = [Float](repeating: 0, count: outCount)
         let taps = 2 * reach + 1
-        var scratch = [Float](repeating: 0, count: table.isEmpty ? taps : 0)
+        let row = rowLength
+        var scratch = [Float](repeating: 0, count: table.isEmpty ? row : 0)
         input.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { y in
                 table.withUnsafeBufferPointer { tab in
@@ -86,29 +90,38 @@ public struct KaiserSincResampler {
                             let base = pos / up
                             let phase = pos - base * up
                             let h: UnsafePointer<Float>
-                            if tab.isEmpty {
+                            if !tab.isEmpty, let tabBase = tab.baseAddress {   // an empty array may have a base address
+                                h = tabBase + phase * row
+                            } else {
                                 let frac = Double(phase) / Double(up)
                                 for j in -reach...reach {
                                     scr[j + reach] = Float(Self.kernel(frac - Double(j), scale: scale,
                                                                        halfWidth: halfWidth, beta: kaiserBeta))
                                 }
                                 h = UnsafePointer(scr.baseAddress!)
-                            } else {
-                                h = tab.baseAddress! + phase * taps
                             }
                             let lo = base - reach
-                            var acc: Float = 0
-                            if lo >= 0 && base + reach < n {
-                                let xp = x.baseAddress! + lo
-                                for j in 0..<taps { acc += xp[j] * h[j] }
+                            if lo >= 0 && lo + row <= n, let xBase = x.baseAddress {
+                                // Interior: 8 independent lanes (the zero-padded tail taps contribute nothing).
+                                let xp = UnsafeRawPointer(xBase + lo)
+                                let hp = UnsafeRawPointer(h)
+                                var acc = SIMD8<Float>()
+                                var j = 0
+                                while j < row {
+                                    acc += xp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+                                        * hp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+                                    j += 8
+                                }
+                                y[i] = acc.sum()
                             } else {
+                                var acc: Float = 0
                                 let jStart = max(0, -lo)
                                 let jEnd = min(taps, n - lo)
                                 if jStart < jEnd {
                                     for j in jStart..<jEnd { acc += x[lo + j] * h[j] }
                                 }
+                                y[i] = acc
                             }
-                            y[i] = acc
                         }
                     }
                 }

@@ -56,11 +56,12 @@ public struct SpectrogramCache {
             let digest = SHA256.hash(UnsafeRawBufferPointer(rebasing: raw[0..<payloadEnd]))
             guard Array(raw[payloadEnd..<expected]) == digest else { return .corrupt("checksum mismatch") }
             var values = [Float](repeating: 0, count: count)
-            for i in 0..<count {
-                let o = 48 + 4 * i
-                let u = UInt32(raw[o]) | UInt32(raw[o + 1]) << 8 | UInt32(raw[o + 2]) << 16 | UInt32(raw[o + 3]) << 24
-                values[i] = Float(bitPattern: u)
+            values.withUnsafeMutableBytes { dst in
+                dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[48..<payloadEnd]))
             }
+            #if _endian(big)
+            for i in 0..<count { values[i] = Float(bitPattern: UInt32(littleEndian: values[i].bitPattern)) }
+            #endif
             return .hit(values)
         }
     }
@@ -74,9 +75,7 @@ public struct SpectrogramCache {
         for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: n >> (8 * UInt64(i)))) }
         bytes += key
         for v in values {
-            let u = v.bitPattern
-            bytes.append(UInt8(truncatingIfNeeded: u)); bytes.append(UInt8(truncatingIfNeeded: u >> 8))
-            bytes.append(UInt8(truncatingIfNeeded: u >> 16)); bytes.append(UInt8(truncatingIfNeeded: u >> 24))
+            withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
         }
         bytes += SHA256.hash(bytes)
         let final = entryURL(forKey: key)

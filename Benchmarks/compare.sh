@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs the engine benchmarks once and prints the side-by-side summary: MLP training-step samples/s,
+# and sgemm GFLOP/s from raw OpenBLAS next to the same product through `Tensor` (medians, p50).
+# Usage: Benchmarks/compare.sh [extra `swift package benchmark` arguments, e.g. --filter 'sgemm.*']
+# The full package-benchmark report of the last run is kept in Benchmarks/.build/compare-last.txt.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+report=.build/compare-last.txt
+mkdir -p .build
+echo "Running the benchmarks (first run builds package-benchmark: a few minutes) ..." >&2
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+if ! swift package benchmark --no-progress "$@" > "$report" 2>&1; then
+    tail -n 40 "$report" >&2
+    echo "compare.sh: 'swift package benchmark' failed; full output in Benchmarks/$report" >&2
+    exit 1
+fi
+echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+# package-benchmark's text tables: a benchmark's name on the line before its table's top border,
+# then rows "│ metric │ p0 │ p25 │ p50 │ …". Collect the p50 column of our rate metrics.
+awk -F'│' '
+    function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
+    /^╒/ { name = prev }
+    /^│/ {
+        metric = trim($2); sub(/ \(#\)$/, "", metric)
+        if (metric == "GFLOP/s" || metric == "samples/s" || metric == "Melem/s") p50[name "|" metric] = trim($5)
+    }
+    { prev = $0 }
+    function get(key) { return (key in p50) ? p50[key] : "-" }
+    END {
+        printf "\n%-14s %18s %22s %11s\n", "sgemm shape", "raw OpenBLAS", "through Tensor", "Tensor/raw"
+        printf "%-14s %18s %22s %11s\n", "(MxKxN)", "GFLOP/s", "GFLOP/s", ""
+        n = split("100x128x128 256x784x128", shapes, " ")
+        for (i = 1; i <= n; i++) {
+            raw = get("sgemm raw " shapes[i] "|GFLOP/s"); ten = get("matmul Tensor " shapes[i] "|GFLOP/s")
+            ratio = (raw != "-" && ten != "-" && raw > 0) ? sprintf("%.0f %%", 100 * ten / raw) : "-"
+            printf "%-14s %18s %22s %11s\n", shapes[i], raw, ten, ratio
+        }
+        printf "\n%-40s %12s\n", "MLP 64-128-128-10 step b100 (1 thread)", "samples/s"
+        printf "%-40s %12s\n", "forward + loss + backward + Adam", get("MLP 64-128-128-10 step b100|samples/s")
+        printf "\n%-40s %12s\n", "elementwise on 100x128", "Melem/s"
+        m = split("relu|exp|add bias (broadcast)|zeros Tensor|zeros [Float]", kernels, "|")
+        for (i = 1; i <= m; i++) printf "%-40s %12s\n", kernels[i], get("elementwise " kernels[i] " 100x128|Melem/s")
+        print "\nMedians of one run on a shared machine: compare rows of the same run, not across runs."
+    }
+' "$report"

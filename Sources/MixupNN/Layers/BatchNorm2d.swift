@@ -1,0 +1,47 @@
+import MixupCore
+
+/// Batch normalization over channel axis 1 of `[N, C, H, W]` (or `[N, C]`), with learnable
+/// scale (`weight`, γ) and shift (`bias`, β) and running statistics.
+///
+/// Training mode normalizes with batch statistics, and plain passes fold them into the running
+/// averages (unless `mode.updatesRunningStatistics` is off); JVP passes never update them.
+/// Evaluation mode uses the running averages. The JVP rule in training mode is
+/// `mode.batchNormTangent` (default `.fixedStatistics`, the per-sample q of eq. (1)).
+public struct BatchNorm2d<Scalar: TensorScalar>: Layer {
+    /// γ, `[C]`, initialised to 1.
+    public let weight: Variable<Scalar>
+    /// β, `[C]`, initialised to 0.
+    public let bias: Variable<Scalar>
+    /// Running mean and variance (shared by copies of the layer).
+    public let running: RunningStatistics<Scalar>
+    /// The model's train/eval switch.
+    public let mode: ModelMode
+    /// Added to the variance before the square root.
+    public let epsilon: Scalar
+
+    /// A batch-norm layer for `channels` channels, driven by `mode`.
+    public init(channels: Int, mode: ModelMode, epsilon: Scalar = 1e-5, momentum: Scalar = 0.1) {
+        precondition(channels > 0, "BatchNorm2d needs a positive channel count, got \(channels)")
+        weight = Variable(parameter: Tensor(repeating: 1, shape: [channels]))
+        bias = Variable(parameter: Tensor(zeros: [channels]))
+        running = RunningStatistics(channels: channels, momentum: momentum)
+        self.mode = mode
+        self.epsilon = epsilon
+    }
+
+    /// Number of channels.
+    public var channels: Int { weight.shape[0] }
+
+    /// In training mode one sample's output depends on the whole batch.
+    public var usesBatchStatistics: Bool { mode.isTraining }
+
+    public func callAsFunction<V: ModelValue>(_ x: V) -> V where V.Scalar == Scalar {
+        guard mode.isTraining else {
+            return x.batchNormalized(scale: weight, shift: bias,
+                                     statistics: .running(mean: running.mean, variance: running.variance), epsilon: epsilon)
+        }
+        if mode.updatesRunningStatistics, x is Variable<Scalar> { running.update(with: x.primal.value) }
+        return x.batchNormalized(scale: weight, shift: bias, statistics: .batch(tangent: mode.batchNormTangent),
+                                 epsilon: epsilon)
+    }
+}

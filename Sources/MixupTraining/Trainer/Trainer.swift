@@ -21,6 +21,9 @@ public final class Trainer<Model: Layer> {
     public var log: (String) -> Void = { print($0) }
     /// Optional run folder for config, metrics and checkpoints.
     public var runDirectory: RunDirectory?
+    /// Applied to every clean and partner batch's inputs before mixing (e.g. random crop and
+    /// flip for images), with the step's seeded generator so runs stay reproducible.
+    public var augmentation: ((inout Tensor<Scalar>, inout SeededGenerator) -> Void)?
     /// Metrics of completed epochs.
     public private(set) var history: [EpochMetrics] = []
 
@@ -81,7 +84,11 @@ public final class Trainer<Model: Layer> {
     /// Public so tests can check its gradient against finite differences.
     public func objective(clean indices: [Int], partner: [Int], rng: inout SeededGenerator)
         -> (total: Variable<Scalar>, result: StepResult) {
-        let clean = batch(indices), partnerBatch = batch(partner)
+        var clean = batch(indices), partnerBatch = batch(partner)
+        if let augmentation {
+            augmentation(&clean.inputs, &rng)
+            augmentation(&partnerBatch.inputs, &rng)
+        }
         let (mixed, lambda) = policy.mix(clean, partner: partnerBatch, using: &rng)
         let needClean = regularizer?.usesCleanLogits ?? false
         let logits: Variable<Scalar>

@@ -1,0 +1,46 @@
+import Foundation
+import MixupCore
+import MixupTraining
+import SpeechData
+
+/// A speech dataset of WAV files (Free Spoken Digit Dataset, Google Speech Commands) turned into
+/// normalized log spectrograms `[N, 1, 160, 101]` (the paper's §3.3 preprocessing), cached on disk.
+public struct SpeechSource {
+    /// Which layout to read.
+    public enum Kind: String, CaseIterable, Sendable {
+        case fsdd, speechCommands = "speech-commands"
+    }
+    public var kind: Kind
+    /// FSDD's folder (with `recordings/`) or Speech Commands' root.
+    public var directory: String
+    /// Where computed spectrograms are cached (nil: no cache).
+    public var cacheDirectory: String? = ".cache/spectrograms"
+    /// Seed of FSDD's validation hold-out.
+    public var splitSeed: UInt64 = 0
+
+    public init(kind: Kind, directory: String) {
+        self.kind = kind
+        self.directory = directory
+    }
+
+    /// Decodes, resamples to 16 kHz, computes spectrograms (or reads them from the cache) and splits.
+    public func load() throws -> LoadedSplits {
+        let url = URL(fileURLWithPath: directory)
+        let split: SpeechSplit
+        switch kind {
+        case .fsdd:
+            var rng = SeededGenerator(seed: splitSeed)
+            split = try FSDDLayout.split(directory: url, using: &rng)
+        case .speechCommands:
+            split = try SpeechCommandsLayout.split(root: url)
+        }
+        let preprocessor = try SpeechPreprocessor(cacheDirectory: cacheDirectory.map { URL(fileURLWithPath: $0) })
+        func convert(_ files: [LabeledAudioFile]) throws -> ClassificationData<Float> {
+            let d = try SpeechDataset(files: files, classNames: split.classNames, preprocessor: preprocessor)
+            return ClassificationData(features: Tensor(shape: [d.labels.count, 1, d.height, d.width], scalars: d.features),
+                                      labels: d.labels, classCount: split.classNames.count)
+        }
+        return LoadedSplits(name: kind.rawValue, train: try convert(split.train), validation: try convert(split.validation),
+                            test: try convert(split.test), classNames: split.classNames)
+    }
+}

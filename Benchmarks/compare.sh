@@ -24,24 +24,29 @@ awk -F'│' '
     /^╒/ { name = prev }
     /^│/ {
         metric = trim($2); sub(/ \(#\)$/, "", metric)
-        if (metric == "GFLOP/s" || metric == "samples/s" || metric == "Melem/s") p50[name "|" metric] = trim($5)
+        if (metric == "GFLOP/s" || metric == "samples/s" || metric == "Melem/s") {
+            p50[name "|" metric] = trim($5); best[name "|" metric] = trim($3)   # p0 is the best sample
+        }
     }
     { prev = $0 }
     function get(key) { return (key in p50) ? p50[key] : "-" }
+    function show(key) { return (key in p50) ? sprintf("%s (%s)", p50[key], best[key]) : "-" }
     END {
-        printf "\n%-14s %18s %22s %11s\n", "sgemm shape", "raw OpenBLAS", "through Tensor", "Tensor/raw"
-        printf "%-14s %18s %22s %11s\n", "(MxKxN)", "GFLOP/s", "GFLOP/s", ""
+        print "\nMedian (best sample) of one run; rates, higher is better."
+        printf "\n%-14s %20s %20s %11s\n", "sgemm shape", "raw OpenBLAS", "through Tensor", "Tensor/raw"
+        printf "%-14s %20s %20s %11s\n", "(MxKxN)", "GFLOP/s", "GFLOP/s", "(median)"
         n = split("100x128x128 256x784x128", shapes, " ")
         for (i = 1; i <= n; i++) {
-            raw = get("sgemm raw " shapes[i] "|GFLOP/s"); ten = get("matmul Tensor " shapes[i] "|GFLOP/s")
+            rk = "sgemm raw " shapes[i] "|GFLOP/s"; tk = "matmul Tensor " shapes[i] "|GFLOP/s"
+            raw = get(rk); ten = get(tk)
             ratio = (raw != "-" && ten != "-" && raw > 0) ? sprintf("%.0f %%", 100 * ten / raw) : "-"
-            printf "%-14s %18s %22s %11s\n", shapes[i], raw, ten, ratio
+            printf "%-14s %20s %20s %11s\n", shapes[i], show(rk), show(tk), ratio
         }
-        printf "\n%-40s %12s\n", "MLP 64-128-128-10 step b100 (1 thread)", "samples/s"
-        printf "%-40s %12s\n", "forward + loss + backward + Adam", get("MLP 64-128-128-10 step b100|samples/s")
-        printf "\n%-40s %12s\n", "elementwise on 100x128", "Melem/s"
+        printf "\n%-40s %16s\n", "MLP 64-128-128-10 step b100, 1 thread", "samples/s"
+        printf "%-40s %16s\n", "(forward + loss + backward + Adam)", show("MLP 64-128-128-10 step b100|samples/s")
+        printf "\n%-40s %16s\n", "elementwise on 100x128", "Melem/s"
         m = split("relu|exp|add bias (broadcast)|zeros Tensor|zeros [Float]", kernels, "|")
-        for (i = 1; i <= m; i++) printf "%-40s %12s\n", kernels[i], get("elementwise " kernels[i] " 100x128|Melem/s")
-        print "\nMedians of one run on a shared machine: compare rows of the same run, not across runs."
+        for (i = 1; i <= m; i++) printf "%-40s %16s\n", kernels[i], show("elementwise " kernels[i] " 100x128|Melem/s")
+        print "\nThe machine is shared: compare rows of the same run, not numbers across runs."
     }
 ' "$report"

@@ -10,8 +10,13 @@ public struct RegularizerContext<Scalar: TensorScalar> {
     public let forward: (Variable<Scalar>) -> Variable<Scalar>
     /// The model's forward pass carrying a tangent (J_f(x)·v).
     public let jvp: (Dual<Scalar>) -> Dual<Scalar>
+    /// The model's forward pass carrying Taylor coefficients along a direction (Theorem 1's terms).
+    public let jet: (Jet<Scalar>) -> Jet<Scalar>
     /// Clean inputs x_i, `[N, …]`.
     public let inputs: Tensor<Scalar>
+    /// x_i on the tape: a constant for input-space penalties, or a taped value (e.g. a graph readout
+    /// h_i from an encoder) through which R's gradient must reach the parameters that produced it.
+    public private(set) var inputVariable: Variable<Scalar>
     /// Their (one-hot or soft) labels y_i, shaped like the logits.
     public let targets: Tensor<Scalar>
     /// E_{x̄~D_X}[x̄]: the training-set mean, shaped like one sample.
@@ -31,7 +36,9 @@ public struct RegularizerContext<Scalar: TensorScalar> {
                      "data mean \(dataMean.shape) must have the shape of one input \(Array(inputs.shape.dropFirst()))")
         self.forward = { model($0) }
         self.jvp = { model($0) }
+        self.jet = { model($0) }
         self.inputs = inputs
+        self.inputVariable = Variable(constant: inputs)
         self.targets = targets
         self.dataMean = dataMean
         self.mixing = mixing
@@ -39,11 +46,27 @@ public struct RegularizerContext<Scalar: TensorScalar> {
         self.cleanLogits = cleanLogits
     }
 
+    /// A context whose inputs stay on the tape: `model` is then the part after them (e.g. the head
+    /// on graph readouts, MixupE at the readout), and R trains whatever computed `inputs` too.
+    public init<M: Layer>(model: M, inputs: Variable<Scalar>, targets: Tensor<Scalar>, dataMean: Tensor<Scalar>,
+                          mixing: MixingDistribution, loss: ClassificationLoss,
+                          cleanLogits: Variable<Scalar>? = nil) where M.Scalar == Scalar {
+        self.init(model: model, inputs: inputs.value, targets: targets, dataMean: dataMean, mixing: mixing,
+                  loss: loss, cleanLogits: cleanLogits)
+        self.inputVariable = inputs
+    }
+
     /// f(x_i): the clean logits, computed now if the trainer did not pass them.
-    public func logits() -> Variable<Scalar> { cleanLogits ?? forward(Variable(constant: inputs)) }
+    public func logits() -> Variable<Scalar> { cleanLogits ?? forward(inputVariable) }
 
     /// E[x̄] − x_i for every sample: the direction of Theorem 1's derivatives.
     public var directionToMean: Tensor<Scalar> {
         Tensor(zeros: inputs.shape) + dataMean.reshaped([1] + dataMean.shape) - inputs
+    }
+
+    /// E[x̄] − x_i on the tape (E[x̄] constant, x_i = `inputVariable`): equals `directionToMean`, and
+    /// carries gradient to x_i's producer when the inputs are taped.
+    public var directionVariable: Variable<Scalar> {
+        Variable(constant: Tensor(zeros: inputs.shape) + dataMean.reshaped([1] + dataMean.shape)) - inputVariable
     }
 }

@@ -7,6 +7,7 @@ public enum RegularizerRegistry {
     nonisolated(unsafe) private static var types: [String: any Regularizer.Type] = [
         ApproximateQ.name: ApproximateQ.self,
         ExactQ.name: ExactQ.self,
+        DirectionalTaylor.name: DirectionalTaylor.self,
     ]
 
     /// Adds a regularizer type under its `name`; a second type under a taken name is an error.

@@ -50,8 +50,8 @@ public struct DirectionalTaylor: PerSampleRegularizer {
     /// [q_1, …, q_J], each `[N]` on the tape: (g(f(x_i)) − y_i)ᵀ·j!·c_j(x_i) — the per-order
     /// scores a Theorem-1 study reads (before φ and before the E[a_λʲ]/j! weights).
     public func perOrder<S: TensorScalar>(_ context: RegularizerContext<S>) -> [Variable<S>] {
-        let seed = Jet(Variable(constant: context.inputs), direction: Variable(constant: context.directionToMean),
-                       order: order)
+        // Taped x_i and direction (as in ExactQ): with readout inputs R also trains their producer.
+        let seed = Jet(context.inputVariable, direction: context.directionVariable, order: order)
         let out = context.jet(seed)
         let r = options.residual(context.loss.link(out.primal) - Variable(constant: context.targets))
         return (1...order).map { j in (r * out.derivative(order: j)).sum(alongAxis: 1) }

@@ -1,4 +1,6 @@
 /// op(A)·op(B) for rank-2 tensors through BLAS GEMM.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func gemmProduct<T: TensorScalar>(_ a: Tensor<T>, _ b: Tensor<T>,
                                   transposeA: Bool = false, transposeB: Bool = false) -> Tensor<T> {
     precondition(a.rank == 2 && b.rank == 2, "matmul needs rank-2 tensors, got \(a.shape) and \(b.shape)")
@@ -44,6 +46,8 @@ func transpose2D<T: TensorScalar>(_ x: Tensor<T>) -> Tensor<T> {
 }
 
 /// Rows (slices along axis 0) of `x` picked by `indices`, in that order.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func gatherRows<T: TensorScalar>(_ x: Tensor<T>, _ indices: [Int]) -> Tensor<T> {
     precondition(x.rank >= 1, "gather needs rank ≥ 1")
     let row = x.count / max(x.shape[0], 1)
@@ -78,6 +82,8 @@ func scatterAddRows<T: TensorScalar>(_ grad: Tensor<T>, _ indices: [Int], shape:
 }
 
 /// Concatenation along axis 0.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func concatRows<T: TensorScalar>(_ parts: [Tensor<T>]) -> Tensor<T> {
     precondition(!parts.isEmpty, "concat needs at least one tensor")
     let tail = Array(parts[0].shape.dropFirst())
@@ -93,6 +99,8 @@ func concatRows<T: TensorScalar>(_ parts: [Tensor<T>]) -> Tensor<T> {
 }
 
 /// Rows `range` of `x` (a slice along axis 0).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func sliceRows<T: TensorScalar>(_ x: Tensor<T>, _ range: Range<Int>) -> Tensor<T> {
     precondition(range.lowerBound >= 0 && range.upperBound <= x.shape[0], "slice \(range) out of range 0..<\(x.shape[0])")
     let row = x.count / max(x.shape[0], 1)

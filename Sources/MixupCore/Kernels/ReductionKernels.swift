@@ -48,6 +48,8 @@ func sumAll<T: TensorScalar>(_ x: Tensor<T>) -> T {
 }
 
 /// Reduces `x` (the gradient of a broadcast result) back to `shape` by summing broadcast axes.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func sumToShape<T: TensorScalar>(_ x: Tensor<T>, _ shape: [Int]) -> Tensor<T> {
     if x.shape == shape { return x }
     var y = x

@@ -24,7 +24,7 @@ extension Variable {
         let full = shape
         return Variable.record(value.slicing(rows: range), parents: [self]) { g in
             let row = full.dropFirst().reduce(1, *)
-            var scalars = [Scalar](repeating: 0, count: full.reduce(1, *))
+            var scalars = filledArray(Scalar(0), count: full.reduce(1, *))
             scalars.replaceSubrange((range.lowerBound * row)..<(range.upperBound * row), with: g.scalars)
             return [Tensor(shape: full, scalars: scalars)]
         }

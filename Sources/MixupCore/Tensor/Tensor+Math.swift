@@ -1,11 +1,7 @@
 /// Plain (untaped) tensor arithmetic: what pullbacks, optimizers and metrics compute with.
 extension Tensor {
     /// Applies an elementwise function to every element.
-    public func map(_ f: UnaryFunction) -> Tensor {
-        var out = [Scalar](repeating: 0, count: count)
-        withUnsafeBufferPointer { x in out.withUnsafeMutableBufferPointer { y in applyUnary(f, x, y) } }
-        return Tensor(shape: shape, scalars: out)
-    }
+    public func map(_ f: UnaryFunction) -> Tensor { mapTensor(f, self) }
 
     /// Elementwise `lhs ⊕ rhs` with broadcasting.
     public static func apply(_ f: BinaryFunction, _ lhs: Tensor, _ rhs: Tensor) -> Tensor {

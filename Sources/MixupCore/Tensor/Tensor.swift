@@ -19,7 +19,7 @@ public struct Tensor<Scalar: TensorScalar>: Equatable, CustomStringConvertible {
 
     /// A tensor of `shape` filled with `value`.
     public init(repeating value: Scalar, shape: [Int]) {
-        self.init(shape: shape, scalars: [Scalar](repeating: value, count: shape.reduce(1, *)))
+        self.init(shape: shape, scalars: filledArray(value, count: shape.reduce(1, *)))
     }
 
     /// A tensor of zeros.

@@ -54,6 +54,8 @@ public enum ClassificationLoss: String, CaseIterable, Codable, Sendable {
 }
 
 /// One-hot rows `[labels.count, classes]` for integer labels.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
 public func oneHot<S: TensorScalar>(_ labels: [Int], classes: Int) -> Tensor<S> {
     var s = [S](repeating: 0, count: labels.count * classes)
     for (i, l) in labels.enumerated() {

@@ -17,7 +17,8 @@ public struct ExactQ: PerSampleRegularizer {
     public var usesCleanLogits: Bool { false }
 
     public func perSample<S: TensorScalar>(_ context: RegularizerContext<S>) -> Variable<S> {
-        let seed = Dual(Variable(constant: context.inputs), direction: Variable(constant: context.directionToMean))
+        // Taped x_i and direction: with readout inputs (h_i from an encoder) R trains the encoder too.
+        let seed = Dual(context.inputVariable, direction: context.directionVariable)
         let out = context.jvp(seed)
         let r = options.residual(context.loss.link(out.primal) - Variable(constant: context.targets))
         return (r * out.tangent).sum(alongAxis: 1)

@@ -22,6 +22,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "MixupCore", package: "MixupLab"),
                 .product(name: "MixupNN", package: "MixupLab"),
+                .product(name: "MixupTraining", package: "MixupLab"),
             ],
             path: "Benchmarks/EngineBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -44,6 +44,14 @@ awk -F'│' '
         }
         printf "\n%-40s %16s\n", "MLP 64-128-128-10 step b100, 1 thread", "samples/s"
         printf "%-40s %16s\n", "(forward + loss + backward + Adam)", show("MLP 64-128-128-10 step b100|samples/s")
+        printf "\n%-40s %16s %9s\n", "trainer step b100 (64-128-128-10)", "samples/s", "vs ERM"
+        erm = get("trainer ERM step b100|samples/s")
+        t = split("ERM Mixup MixupE-approx MixupE-exact", arms, " ")
+        for (i = 1; i <= t; i++) {
+            k = "trainer " arms[i] " step b100|samples/s"; v = get(k)
+            r = (v != "-" && erm != "-" && erm > 0) ? sprintf("%.2f", v / erm) : "-"
+            printf "%-40s %16s %9s\n", arms[i], show(k), r
+        }
         printf "\n%-40s %16s\n", "elementwise on 100x128", "Melem/s"
         m = split("relu|exp|add bias (broadcast)|zeros Tensor|zeros [Float]", kernels, "|")
         for (i = 1; i <= m; i++) printf "%-40s %16s\n", kernels[i], show("elementwise " kernels[i] " 100x128|Melem/s")

@@ -282,6 +282,36 @@ final class JetTests: XCTestCase {
         }
     }
 
+    func testConvolutionPoolingAndBatchNormJetsMatchInterpolatedTaylorCoefficients() {
+        var data = TestData(seed: 95)
+        let x = data.tensor([2, 2, 6, 6]), v = data.tensor([2, 2, 6, 6], in: -1...1)
+        let w = Variable(constant: data.tensor([3, 2, 3, 3], in: -0.5...0.5)), b = Variable(constant: data.tensor([3]))
+        let gamma = Variable(constant: data.tensor([3], in: 0.5...1.5)), beta = Variable(constant: data.tensor([3]))
+        let running = NormalizationStatistics<Double>.running(mean: data.tensor([3]), variance: data.tensor([3], in: 0.5...2))
+        let mask = data.tensor([2, 3, 3, 3], in: 0...2)
+        // conv → BN (batch-coupled or running) → tanh → max pool → dropout mask → avg pool → global pool.
+        func net<V: ModelValue>(_ h: V, _ stats: NormalizationStatistics<Double>) -> V where V.Scalar == Double {
+            h.conv2d(weight: w, bias: b, stride: 1, padding: 1)
+                .batchNormalized(scale: gamma, shift: beta, statistics: stats, epsilon: 1e-5)
+                .activated(.tanh).maxPool2d(kernel: 2, stride: 2, padding: 0)
+                .dropout(mask: mask).avgPool2d(kernel: 3, stride: 1, padding: 1).globalAvgPool2d()
+        }
+        for stats in [NormalizationStatistics<Double>.batch(tangent: .batchCoupled), running] {
+            let jet = net(Jet(Variable(constant: x), direction: Variable(constant: v), order: 3), stats)
+            // Max pooling is piecewise: small steps keep the argmax fixed (checked via c₁ = JVP).
+            assertMatchesInterpolation(jet, { t in net(Variable(constant: x + v * t), stats).value },
+                                       steps: [1e-3, 2e-3], tolerance: 1e-5, "conv net \(stats)")
+            let jvp = net(Dual(Variable(constant: x), direction: Variable(constant: v)), stats)
+            XCTAssertLessThanOrEqual(relativeError(jet[1].value, jvp.tangent.value), 1e-12)
+        }
+        // Fixed batch statistics hold μ_B, σ²_B constant along the direction, which no plain forward
+        // pass computes: compare with the Dual rule of the same semantics.
+        let fixed = NormalizationStatistics<Double>.batch(tangent: .fixedStatistics)
+        let jet = net(Jet(Variable(constant: x), direction: Variable(constant: v), order: 3), fixed)
+        let jvp = net(Dual(Variable(constant: x), direction: Variable(constant: v)), fixed)
+        XCTAssertLessThanOrEqual(relativeError(jet[1].value, jvp.tangent.value), 1e-12)
+    }
+
     func testDerivativeIsFactorialTimesCoefficient() {
         var data = TestData(seed: 90)
         let xs = (0...4).map { _ in data.tensor([2, 3]) }

@@ -53,23 +53,36 @@ func unfoldPatches<T: TensorScalar>(_ x: UnsafePointer<T>, _ g: WindowGeometry,
         for ki in 0..<g.kernelHeight {
             for kj in 0..<g.kernelWidth {
                 let dst = cols + row * rowStride
+                let (lo, hi) = validColumns(kj, g)
                 for oy in 0..<oh {
                     let iy = oy * s - p + ki
                     let out = dst + oy * ow
                     if iy < 0 || iy >= h {
-                        for ox in 0..<ow { out[ox] = 0 }
+                        out.update(repeating: 0, count: ow)
                         continue
                     }
-                    let src = plane + iy * w
-                    for ox in 0..<ow {
-                        let ix = ox * s - p + kj
-                        out[ox] = (ix >= 0 && ix < w) ? src[ix] : 0
+                    let src = plane + iy * w - p + kj
+                    if lo > 0 { out.update(repeating: 0, count: lo) }
+                    if s == 1 {
+                        (out + lo).update(from: src + lo, count: hi - lo)
+                    } else {
+                        for ox in lo..<hi { out[ox] = src[ox * s] }
                     }
+                    if hi < ow { (out + hi).update(repeating: 0, count: ow - hi) }
                 }
                 row += 1
             }
         }
     }
+}
+
+/// The output columns `lo..<hi` whose input column ox·stride − padding + kj lies inside the image.
+@inline(__always)
+func validColumns(_ kj: Int, _ g: WindowGeometry) -> (Int, Int) {
+    let s = g.stride, first = g.padding - kj, last = g.width - 1 + g.padding - kj
+    let lo = first > 0 ? Swift.min(g.outputWidth, (first + s - 1) / s) : 0
+    let hi = last >= 0 ? Swift.min(g.outputWidth, last / s + 1) : 0
+    return (lo, Swift.max(lo, hi))
 }
 
 /// The adjoint of `unfoldPatches`: adds every patch entry back into its input position of one
@@ -86,14 +99,12 @@ func foldPatches<T: TensorScalar>(_ cols: UnsafePointer<T>, rowStride: Int, _ g:
         for ki in 0..<g.kernelHeight {
             for kj in 0..<g.kernelWidth {
                 let src = cols + row * rowStride
+                let (lo, hi) = validColumns(kj, g)
                 for oy in 0..<oh {
                     let iy = oy * s - p + ki
                     guard iy >= 0 && iy < h else { continue }
-                    let dst = plane + iy * w, inp = src + oy * ow
-                    for ox in 0..<ow {
-                        let ix = ox * s - p + kj
-                        if ix >= 0 && ix < w { dst[ix] += inp[ox] }
-                    }
+                    let dst = plane + iy * w - p + kj, inp = src + oy * ow
+                    for ox in lo..<hi { dst[ox * s] += inp[ox] }
                 }
                 row += 1
             }

@@ -109,3 +109,37 @@ final class ImageModelTests: XCTestCase {
         }
     }
 }
+
+/// Batch-norm running statistics as named buffers, so checkpoints can carry them.
+final class LayerBufferTests: XCTestCase {
+    func testRunningStatisticsAreNamedLikePyTorchBuffersAndRoundTrip() throws {
+        var rng = SeededGenerator(seed: 9)
+        let net = try PreActResNet<Double>(depth: .resnet18, inputShape: [3, 4, 4], classCount: 2, baseWidth: 2, using: &rng)
+        let names = net.namedBuffers.map(\.name)
+        XCTAssertEqual(Array(names.prefix(4)), ["layer1.0.bn1.running_mean", "layer1.0.bn1.running_var",
+                                                "layer1.0.bn2.running_mean", "layer1.0.bn2.running_var"])
+        XCTAssertEqual(names.suffix(2), ["bn.running_mean", "bn.running_var"])
+        XCTAssertEqual(names.count, 2 * (8 * 2 + 1), "two batch norms per basic block, one at the end")
+        let vgg = try VGG<Double>(depth: .vgg11, inputShape: [1, 32, 32], classCount: 2, widthMultiplier: 0.0625, using: &rng)
+        XCTAssertEqual(vgg.namedBuffers.first?.name, "features.1.running_mean")
+
+        // Train-mode pass moves the statistics; loading the saved ones into a fresh twin restores them.
+        var data = SeededGenerator(seed: 10)
+        _ = net(Variable(constant: .normal(shape: [4, 3, 4, 4], mean: 1, standardDeviation: 2, using: &data)))
+        var twinRng = SeededGenerator(seed: 9)
+        let twin = try PreActResNet<Double>(depth: .resnet18, inputShape: [3, 4, 4], classCount: 2, baseWidth: 2, using: &twinRng)
+        XCTAssertNotEqual(twin.namedBuffers.map(\.value), net.namedBuffers.map(\.value))
+        try twin.loadBuffers(Dictionary(uniqueKeysWithValues: net.namedBuffers.map { ($0.name, $0.value) }))
+        XCTAssertEqual(twin.namedBuffers.map(\.value), net.namedBuffers.map(\.value))
+
+        var broken = Dictionary(uniqueKeysWithValues: net.namedBuffers.map { ($0.name, $0.value) })
+        broken["bn.running_var"] = Tensor(zeros: [3])
+        XCTAssertThrowsError(try twin.loadBuffers(broken)) { error in
+            XCTAssertEqual("\(error)", "buffer 'bn.running_var': shape [3], model expects [16]")
+        }
+        broken["bn.running_var"] = nil
+        XCTAssertThrowsError(try twin.loadBuffers(broken)) { error in
+            XCTAssertEqual("\(error)", "buffer 'bn.running_var': missing")
+        }
+    }
+}

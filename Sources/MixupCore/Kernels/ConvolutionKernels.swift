@@ -375,3 +375,75 @@ func averagePoolBackward<T: TensorScalar>(_ gradOut: Tensor<T>, inputShape: [Int
     }
     return Tensor(shape: inputShape, scalars: dx)
 }
+
+// MARK: Batch normalization with batch statistics (fused)
+
+/// y = x̂·γ + β with x̂ = (x − μ)/√(σ² + ε), μ and the biased σ² per channel over every axis
+/// but 1. Returns x̂ and 1/√(σ² + ε) for the backward pass.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func batchNormForward<T: TensorScalar>(_ x: Tensor<T>, scale: Tensor<T>, shift: Tensor<T>, epsilon: T)
+    -> (output: Tensor<T>, normalized: Tensor<T>, inverseDeviation: [T]) {
+    let n = x.shape[0], c = x.shape[1], rest = x.count / Swift.max(1, n * c)
+    let m = T(Swift.max(1, n * rest))
+    var y = [T](repeating: 0, count: x.count), xhat = [T](repeating: 0, count: x.count)
+    var inv = [T](repeating: 0, count: c)
+    x.withUnsafeBufferPointer { xb in
+        y.withUnsafeMutableBufferPointer { yb in
+            xhat.withUnsafeMutableBufferPointer { hb in
+                guard let xp = xb.baseAddress, let yp = yb.baseAddress, let hp = hb.baseAddress else { return }
+                for ch in 0..<c {
+                    var s: T = 0
+                    for i in 0..<n { let p = xp + (i * c + ch) * rest; for k in 0..<rest { s += p[k] } }
+                    let mu = s / m
+                    var q: T = 0
+                    for i in 0..<n { let p = xp + (i * c + ch) * rest; for k in 0..<rest { let d = p[k] - mu; q += d * d } }
+                    let r = 1 / (q / m + epsilon).squareRoot()
+                    inv[ch] = r
+                    let g = scale.scalars[ch], b = shift.scalars[ch]
+                    for i in 0..<n {
+                        let off = (i * c + ch) * rest
+                        for k in 0..<rest { let h = (xp[off + k] - mu) * r; hp[off + k] = h; yp[off + k] = h * g + b }
+                    }
+                }
+            }
+        }
+    }
+    return (Tensor(shape: x.shape, scalars: y), Tensor(shape: x.shape, scalars: xhat), inv)
+}
+
+/// Adjoints of `batchNormForward`: ∂β = Σg, ∂γ = Σ g·x̂, and
+/// ∂x = γ/√(σ² + ε) · (g − mean(g) − x̂·mean(g·x̂)) per channel.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func batchNormBackward<T: TensorScalar>(_ gradOut: Tensor<T>, normalized xhat: Tensor<T>, inverseDeviation inv: [T],
+                                        scale: Tensor<T>, needInput: Bool)
+    -> (input: Tensor<T>?, scale: Tensor<T>, shift: Tensor<T>) {
+    let n = xhat.shape[0], c = xhat.shape[1], rest = xhat.count / Swift.max(1, n * c)
+    let m = T(Swift.max(1, n * rest))
+    var dx = [T](repeating: 0, count: needInput ? xhat.count : 0)
+    var dgamma = [T](repeating: 0, count: c), dbeta = [T](repeating: 0, count: c)
+    gradOut.withUnsafeBufferPointer { gb in
+        xhat.withUnsafeBufferPointer { hb in
+            dx.withUnsafeMutableBufferPointer { db in
+                guard let gp = gb.baseAddress, let hp = hb.baseAddress else { return }
+                for ch in 0..<c {
+                    var sg: T = 0, sgh: T = 0
+                    for i in 0..<n {
+                        let off = (i * c + ch) * rest
+                        for k in 0..<rest { let g = gp[off + k]; sg += g; sgh += g * hp[off + k] }
+                    }
+                    dbeta[ch] = sg; dgamma[ch] = sgh
+                    guard needInput, let dp = db.baseAddress else { continue }
+                    let a = scale.scalars[ch] * inv[ch], meanG = sg / m, meanGH = sgh / m
+                    for i in 0..<n {
+                        let off = (i * c + ch) * rest
+                        for k in 0..<rest { dp[off + k] = a * (gp[off + k] - meanG - hp[off + k] * meanGH) }
+                    }
+                }
+            }
+        }
+    }
+    return (needInput ? Tensor(shape: xhat.shape, scalars: dx) : nil,
+            Tensor(shape: [c], scalars: dgamma), Tensor(shape: [c], scalars: dbeta))
+}

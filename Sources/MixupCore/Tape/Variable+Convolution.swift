@@ -105,15 +105,31 @@ extension Variable {
         return perSample * (1 / Scalar(Swift.max(1, n * rest)))
     }
 
-    /// Batch-normalizes with batch statistics; also returns the per-channel multiplier
-    /// γ/√(σ² + ε) (broadcastable, on the tape) that a fixed-statistics tangent reuses.
+    /// γ/√(σ²_B + ε) with σ²_B the biased batch variance, on the tape (it depends on x and,
+    /// through x, on earlier parameters), shaped to broadcast: the fixed-statistics tangent's factor.
+    func batchMultiplier(scale gamma: Variable, epsilon: Scalar) -> Variable {
+        let b = channelBroadcastShape(shape[1])
+        let centered = self - channelMean().reshaped(b)
+        return (gamma / (centered.square().channelMean() + epsilon).sqrt()).reshaped(b)
+    }
+
+    /// Batch-normalizes with batch statistics and also returns the taped multiplier
+    /// γ/√(σ²_B + ε) that fixed-statistics tangent rules (Dual, Jet) scale coefficients by.
     func batchNormalizedWithScale(scale gamma: Variable, shift beta: Variable, epsilon: Scalar)
         -> (output: Variable, multiplier: Variable) {
-        let c = shape[1], b = channelBroadcastShape(c)
-        let centered = self - channelMean().reshaped(b)
-        let variance = centered.square().channelMean()
-        let multiplier = (gamma / (variance + epsilon).sqrt()).reshaped(b)
-        return (centered * multiplier + beta.reshaped(b), multiplier)
+        (batchNormalizedFused(scale: gamma, shift: beta, epsilon: epsilon), batchMultiplier(scale: gamma, epsilon: epsilon))
+    }
+
+    /// Batch-statistics normalization as one taped op (one kernel forward, one backward): the
+    /// fast path for training.
+    func batchNormalizedFused(scale gamma: Variable, shift beta: Variable, epsilon: Scalar) -> Variable {
+        let (y, xhat, inv) = batchNormForward(value, scale: gamma.value, shift: beta.value, epsilon: epsilon)
+        let needX = requiresGradient, gammaValue = gamma.value
+        return Variable.record(y, parents: [self, gamma, beta]) { g in
+            let (dx, dgamma, dbeta) = batchNormBackward(g, normalized: xhat, inverseDeviation: inv,
+                                                        scale: gammaValue, needInput: needX)
+            return [dx, dgamma, dbeta]
+        }
     }
 
     /// γ/√(v + ε) for fixed variances `v`, shaped to broadcast over this value.
@@ -129,7 +145,7 @@ extension Variable {
                      "batch norm: value \(shape) needs scale and shift of [\(shape.count >= 2 ? shape[1] : 0)], got \(scale.shape), \(shift.shape)")
         switch statistics {
         case .batch:
-            return batchNormalizedWithScale(scale: scale, shift: shift, epsilon: epsilon).output
+            return batchNormalizedFused(scale: scale, shift: shift, epsilon: epsilon)
         case let .running(mean, variance):
             let b = channelBroadcastShape(shape[1])
             let multiplier = fixedMultiplier(scale: scale, variance: variance, epsilon: epsilon)

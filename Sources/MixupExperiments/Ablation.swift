@@ -12,10 +12,8 @@ public struct Ablation {
     public var methods: [Method] = Method.allCases
     /// Seeds (each seeds initialisation, shuffling and λ; the data split stays fixed).
     public var seeds: [UInt64] = [0, 1, 2, 3, 4]
-    /// MLP hidden widths (the paper's tabular model is [128, 128]).
-    public var hiddenWidths: [Int] = [128, 128]
-    /// MLP activation.
-    public var activation: Activation = .relu
+    /// The model of every run (the paper's tabular model by default: MLP 2×128 ReLU).
+    public var model = ModelSpec()
     /// Where per-run directories go (nil: no files).
     public var outputDirectory: URL?
     /// Progress messages.
@@ -43,17 +41,12 @@ public struct Ablation {
                 var config = configuration
                 config.method = method
                 config.seed = seed
-                var rng = SeededGenerator(seed: seed)
-                let widths = [data.train.sampleShape.reduce(1, *)] + hiddenWidths
-                    + [config.loss.outputCount(classes: data.train.classCount)]
-                let model = MLP<Float>(widths: widths, activation: activation, using: &rng)
-                let trainer = try Trainer(model: model, configuration: config, train: data.train,
-                                          validation: data.validation, test: data.test)
-                trainer.log = { _ in }
-                if let outputDirectory {
-                    trainer.runDirectory = try RunDirectory(outputDirectory.appendingPathComponent("\(data.name)-\(method.rawValue)-seed\(seed)"))
+                let network = try model.make(inputShape: data.train.sampleShape,
+                                             outputs: config.loss.outputCount(classes: data.train.classCount), seed: seed)
+                let directory = try outputDirectory.map {
+                    try RunDirectory($0.appendingPathComponent("\(data.name)-\(method.rawValue)-seed\(seed)"))
                 }
-                let history = try trainer.run()
+                let history = try Self.train(network, config: config, data: data, directory: directory)
                 let last = history.last!
                 let seconds = history.map(\.trainSeconds).reduce(0, +)
                 let run = Run(dataset: data.name, method: method, seed: seed,
@@ -66,6 +59,18 @@ public struct Ablation {
             }
         }
         return runs
+    }
+}
+
+extension Ablation {
+    /// Trains the concrete model type (opened from `any Layer<Float>`).
+    static func train<M: Layer>(_ model: M, config: TrainingConfiguration, data: LoadedSplits,
+                                directory: RunDirectory?) throws -> [EpochMetrics] where M.Scalar == Float {
+        let trainer = try Trainer(model: model, configuration: config, train: data.train,
+                                  validation: data.validation, test: data.test)
+        trainer.log = { _ in }
+        trainer.runDirectory = directory
+        return try trainer.run()
     }
 }
 

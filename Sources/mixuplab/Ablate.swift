@@ -24,16 +24,16 @@ struct Ablate: ParsableCommand {
             }
             return m
         }
-        let data = try options.source.load()
+        let data = try options.loadData()
         print(data.summary)
         var ablation = Ablation(configuration: try options.configuration(method: .mixupE, seed: 0))
         ablation.methods = arms
         ablation.seeds = (0..<seeds).map(UInt64.init)
-        ablation.hiddenWidths = try options.hiddenWidths
-        ablation.activation = options.activation
+        ablation.model = try options.modelSpec
         let outURL = URL(fileURLWithPath: out)
         ablation.outputDirectory = outURL
-        print("α = \(options.alpha), η = \(options.eta), regularizer \(options.regularizer), \(options.epochs) epochs, \(seeds) seeds")
+        let c = ablation.configuration
+        print("\(ablation.model.summary); α = \(c.alpha), η = \(c.eta), regularizer \(c.regularizer), \(c.epochs) epochs, \(seeds) seeds")
         let runs = try ablation.run(on: data)
         let table = AblationReport.markdown(runs)
         print("\n" + table)

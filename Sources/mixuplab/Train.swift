@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ImageData
 import MixupCore
 import MixupExperiments
 import MixupNN
@@ -7,7 +8,8 @@ import MixupTraining
 
 /// `mixuplab train`: one run of one method, with a run directory and optional resume.
 struct Train: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Train an MLP on a tabular dataset with ERM, Mixup, ERM+R or MixupE.")
+    static let configuration = CommandConfiguration(
+        abstract: "Train a model on a tabular, image or speech dataset with ERM, Mixup, ERM+R or MixupE.")
 
     @OptionGroup var options: TrainingOptions
     @Option(help: "erm, mixup, erm+r or mixupe.")
@@ -21,28 +23,42 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let config = try options.configuration(method: method, seed: seed)
-        let data = try options.source.load()
+        let spec = try options.modelSpec
+        let data = try options.loadData()
         print(data.summary)
-        var rng = SeededGenerator(seed: seed)
-        let widths = [data.train.sampleShape.reduce(1, *)] + (try options.hiddenWidths)
-            + [config.loss.outputCount(classes: data.train.classCount)]
-        let model = MLP<Float>(widths: widths, activation: options.activation, bias: !options.noBias, using: &rng)
-        let trainer = try Trainer(model: model, configuration: config, train: data.train,
-                                  validation: data.validation, test: data.test)
+        let model = try spec.make(inputShape: data.train.sampleShape,
+                                  outputs: config.loss.outputCount(classes: data.train.classCount), seed: seed)
         let dir = try RunDirectory(URL(fileURLWithPath: runDir ?? "runs/\(data.name)-\(method.rawValue)-seed\(seed)"))
-        trainer.runDirectory = dir
-        if resume {
-            guard FileManager.default.fileExists(atPath: dir.lastCheckpointURL.path) else {
-                throw ValidationError("--resume: no checkpoint at \(dir.lastCheckpointURL.path)")
-            }
-            try trainer.resume(from: dir.lastCheckpointURL)
-            print("resumed at epoch \(trainer.history.count) from \(dir.lastCheckpointURL.path)")
-        }
-        print("\(method.rawValue): MLP \(widths.map(String.init).joined(separator: "→")) \(options.activation.rawValue), "
-              + "\(model.parameterCount) parameters; run directory \(dir.url.path)")
-        let history = try trainer.run()
+        print("\(method.rawValue): \(spec.summary), \(model.parameterCount) parameters; run directory \(dir.url.path)")
+        let history = try train(model, config: config, data: data, directory: dir)
         if let last = history.last, let acc = last.testAccuracy {
             print(String(format: "final test error %.2f%% (test accuracy %.2f%%)", 100 * (1 - acc), 100 * acc))
         }
+    }
+
+    /// Builds the trainer for the concrete model type (opened from `any Layer<Float>`).
+    private func train<M: Layer>(_ model: M, config: TrainingConfiguration, data: LoadedSplits,
+                                 directory: RunDirectory) throws -> [EpochMetrics] where M.Scalar == Float {
+        let trainer = try Trainer(model: model, configuration: config, train: data.train,
+                                  validation: data.validation, test: data.test)
+        trainer.runDirectory = directory
+        if options.augments, data.train.features.rank == 4 {
+            let transform = try RandomCropAndFlip(padding: 4)
+            let shape = data.train.features.shape
+            let imageShape = ImageShape(channels: shape[1], height: shape[2], width: shape[3])
+            trainer.augmentation = { batch, rng in
+                var pixels = batch.scalars
+                try? transform.apply(to: &pixels, shape: imageShape, using: &rng)
+                batch = Tensor(shape: batch.shape, scalars: pixels)
+            }
+        }
+        if resume {
+            guard FileManager.default.fileExists(atPath: directory.lastCheckpointURL.path) else {
+                throw ValidationError("--resume: no checkpoint at \(directory.lastCheckpointURL.path)")
+            }
+            try trainer.resume(from: directory.lastCheckpointURL)
+            print("resumed at epoch \(trainer.history.count) from \(directory.lastCheckpointURL.path)")
+        }
+        return try trainer.run()
     }
 }

@@ -9,48 +9,81 @@ extension Method: ExpressibleByArgument {}
 extension PartnerSelection: ExpressibleByArgument {}
 extension CleanPass: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
+extension ModelSpec.Kind: ExpressibleByArgument {}
 
-/// Options shared by `train` and `ablate`, with the paper's tabular defaults (§3.2).
+/// The datasets the command line can read, each with the paper's defaults for its domain.
+enum DatasetKind: String, CaseIterable, ExpressibleByArgument {
+    case tabular, fashionMNIST = "fashion-mnist", mnist, cifar10, cifar100, fsdd, speechCommands = "speech-commands"
+
+    enum Domain { case tabular, images, speech }
+    var domain: Domain {
+        switch self {
+        case .tabular: return .tabular
+        case .fashionMNIST, .mnist, .cifar10, .cifar100: return .images
+        case .fsdd, .speechCommands: return .speech
+        }
+    }
+}
+
+/// Options shared by `train`, `ablate` and the study commands. Unset values take the paper's
+/// defaults for the dataset's domain: tabular §3.2 (MLP 2×128, Adam 1e-3, 25 epochs), images §3.1
+/// (SGD 0.1, momentum 0.9, wd 1e-4, ×0.1 at epochs 100 and 150 of 200), speech §3.3 (Adam 1e-3,
+/// 20 epochs, α = 0.2, η = 0.01); batch 100 everywhere.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Data file: KEEL/UCI .dat or .csv (class in the last column), abalone.data, or .arff.")
+    @Option(help: "Dataset kind: tabular, fashion-mnist, mnist, cifar10, cifar100, fsdd, speech-commands.")
+    var dataset: DatasetKind = .tabular
+    @Option(help: "Tabular data file: KEEL/UCI .dat or .csv (class in the last column), abalone.data, or .arff.")
     var data: String = "Data/cmc/contraceptive.dat"
-    @Option(help: "Separate test file (e.g. segment-test.arff); default: a stratified 70/15/15 split of --data.")
+    @Option(help: "Separate tabular test file (e.g. segment-test.arff); default: a stratified 70/15/15 split of --data.")
     var testData: String?
-    @Option(help: "Seed of the stratified data split.")
+    @Option(help: "Folder of an image or speech dataset (default for fashion-mnist and fsdd: ../shared/data/…).")
+    var dataDir: String?
+    @Option(help: "Seed of the data split / validation hold-out.")
     var splitSeed: UInt64 = 0
+    @Option(help: "Use only the first N training samples (quick runs).")
+    var trainLimit: Int?
+
+    @Option(help: "Model: mlp, lenet, vgg11, vgg13, preactresnet18, preactresnet34, preactresnet50 (default: mlp for tabular, lenet otherwise).")
+    var model: ModelSpec.Kind?
+    @Option(help: "MLP hidden widths, comma-separated.")
+    var hidden: String = "128,128"
+    @Option(help: "Activation of MLP/LeNet: relu, gelu, tanh, softplus, sigmoid.")
+    var activation: Activation = .relu
+    @Flag(help: "Bias-free MLP (with centered data, approx and exact q then coincide for ReLU).")
+    var noBias = false
+    @Option(help: "VGG width multiplier.")
+    var widthMultiplier: Double = 0.25
+    @Option(help: "PreActResNet base width.")
+    var baseWidth: Int = 16
 
     @Option(help: "Regularizer for the +R arms (see `mixuplab regularizers`).")
     var regularizer: String = "approx"
     @Option(help: "Regularizer options, key=value[,key=value] (e.g. absolute=false,threshold=0.1,detach=true).")
     var regularizerOptions: String = ""
-    @Option(help: "Mixup's Beta(α, α).")
-    var alpha: Double = 1.0
+    @Option(help: "Mixup's Beta(α, α) (default 1; 0.2 for speech).")
+    var alpha: Double?
     @Option(help: "η, the weight of the MixupE penalty.")
     var eta: Double = 0.01
-    @Option(help: "Epochs.")
-    var epochs: Int = 25
+    @Option(help: "Epochs (default 25 tabular, 200 images, 20 speech).")
+    var epochs: Int?
     @Option(help: "Batch size.")
     var batchSize: Int = 100
 
-    @Option(help: "Optimizer: adam, adamw or sgd.")
-    var optimizer: String = "adam"
-    @Option(help: "Learning rate (default 1e-3 for Adam/AdamW, 0.1 for SGD).")
+    @Option(help: "Optimizer: adam, adamw or sgd (default sgd for images, adam otherwise).")
+    var optimizer: String?
+    @Option(help: "Learning rate (default 0.1 for SGD, 1e-3 for Adam/AdamW).")
     var lr: Double?
     @Option(help: "SGD momentum.")
     var momentum: Double = 0.9
     @Flag(help: "Nesterov momentum (SGD).")
     var nesterov = false
-    @Option(help: "Weight decay (L2 for SGD/Adam, decoupled for AdamW).")
+    @Option(help: "Weight decay (L2 for SGD/Adam, decoupled for AdamW; default 1e-4 for images).")
     var weightDecay: Double?
-    @Option(help: "Learning-rate schedule: constant | step:E1,E2[:factor] | cosine:WARMUP_EPOCHS.")
-    var schedule: String = "constant"
+    @Option(help: "Learning-rate schedule: constant | step:E1,E2[:factor] | cosine:WARMUP_EPOCHS (default step:100,150 for images).")
+    var schedule: String?
+    @Flag(inversion: .prefixedNo, help: "Random crop (pad 4) and horizontal flip for CIFAR (default on for CIFAR).")
+    var augment: Bool?
 
-    @Option(help: "Hidden widths of the MLP, comma-separated.")
-    var hidden: String = "128,128"
-    @Option(help: "Activation: relu, gelu, tanh, softplus, sigmoid.")
-    var activation: Activation = .relu
-    @Flag(help: "Bias-free MLP (with centered data, approx and exact q then coincide for ReLU).")
-    var noBias = false
     @Option(help: "Loss: cross-entropy (softmax) or logistic (sigmoid; one output for two classes).")
     var loss: String = "cross-entropy"
     @Option(help: "Mixup partner: permutation (of the batch) or second-loader (the paper's listing).")
@@ -61,14 +94,15 @@ struct TrainingOptions: ParsableArguments {
     var threads: Int = 1
 
     func configuration(method: Method, seed: UInt64) throws -> TrainingConfiguration {
+        let domain = dataset.domain
         var c = TrainingConfiguration()
         c.method = method
         c.seed = seed
         c.regularizer = regularizer
         c.regularizerOptions = regularizerOptions
-        c.alpha = alpha
+        c.alpha = alpha ?? (domain == .speech ? 0.2 : 1.0)
         c.eta = eta
-        c.epochs = epochs
+        c.epochs = epochs ?? (domain == .images ? 200 : domain == .speech ? 20 : 25)
         c.batchSize = batchSize
         c.partner = partner
         c.cleanPass = cleanPass
@@ -78,13 +112,15 @@ struct TrainingOptions: ParsableArguments {
         case "logistic": c.loss = .logistic
         default: throw ValidationError("--loss must be cross-entropy or logistic, got '\(loss)'")
         }
-        switch optimizer.lowercased() {
+        let optimizerName = optimizer ?? (domain == .images ? "sgd" : "adam")
+        switch optimizerName.lowercased() {
         case "adam": c.optimizer = .adam(learningRate: lr ?? 1e-3, weightDecay: weightDecay ?? 0)
         case "adamw": c.optimizer = .adamW(learningRate: lr ?? 1e-3, weightDecay: weightDecay ?? 0.01)
-        case "sgd": c.optimizer = .sgd(learningRate: lr ?? 0.1, momentum: momentum, nesterov: nesterov, weightDecay: weightDecay ?? 0)
-        default: throw ValidationError("--optimizer must be adam, adamw or sgd, got '\(optimizer)'")
+        case "sgd": c.optimizer = .sgd(learningRate: lr ?? 0.1, momentum: momentum, nesterov: nesterov,
+                                       weightDecay: weightDecay ?? (domain == .images ? 1e-4 : 0))
+        default: throw ValidationError("--optimizer must be adam, adamw or sgd, got '\(optimizerName)'")
         }
-        c.schedule = try parseSchedule(schedule, epochs: epochs)
+        c.schedule = try parseSchedule(schedule ?? (domain == .images ? "step:100,150" : "constant"), epochs: c.epochs)
         if method.regularized {
             _ = try RegularizerRegistry.make(regularizer, options: RegularizerOptions(parsing: regularizerOptions))
         }
@@ -92,17 +128,62 @@ struct TrainingOptions: ParsableArguments {
         return c
     }
 
-    var hiddenWidths: [Int] {
+    var modelSpec: ModelSpec {
         get throws {
+            var spec = ModelSpec(kind: model ?? (dataset == .tabular ? .mlp : .lenet))
             let parts = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
                 throw ValidationError("--hidden must be positive integers separated by commas, got '\(hidden)'")
             }
-            return parts.map { $0! }
+            spec.hiddenWidths = parts.map { $0! }
+            spec.activation = activation
+            spec.bias = !noBias
+            spec.widthMultiplier = widthMultiplier
+            spec.baseWidth = baseWidth
+            return spec
         }
     }
 
+    /// Reads the dataset named by `--dataset` (and `--data`/`--data-dir`).
+    func loadData() throws -> LoadedSplits {
+        var loaded: LoadedSplits
+        switch dataset {
+        case .tabular:
+            loaded = try TabularSource(path: data, testPath: testData, splitSeed: splitSeed).load()
+        case .fashionMNIST, .mnist, .cifar10, .cifar100:
+            let kind: ImageSource.Kind = dataset == .fashionMNIST ? .fashionMNIST : dataset == .mnist ? .mnist
+                : dataset == .cifar10 ? .cifar10 : .cifar100
+            var source = ImageSource(kind: kind, directory: try directory(default: dataset == .fashionMNIST ? "../shared/data/images/fashion-mnist" : nil))
+            source.splitSeed = splitSeed
+            loaded = try source.load()
+        case .fsdd, .speechCommands:
+            var source = SpeechSource(kind: dataset == .fsdd ? .fsdd : .speechCommands,
+                                      directory: try directory(default: dataset == .fsdd ? "../shared/data/speech/fsdd" : nil))
+            source.splitSeed = splitSeed
+            loaded = try source.load()
+        }
+        if let trainLimit {
+            guard trainLimit > 0 else { throw ValidationError("--train-limit must be positive") }
+            loaded.train = loaded.train.subset(Array(0..<min(trainLimit, loaded.train.count)))
+        }
+        return loaded
+    }
+
+    /// MLP hidden widths (tabular studies).
+    var hiddenWidths: [Int] { get throws { try modelSpec.hiddenWidths } }
+
+    /// The tabular source named by `--data` / `--test-data`.
     var source: TabularSource { TabularSource(path: data, testPath: testData, splitSeed: splitSeed) }
+
+    /// Whether to augment images with random crop and flip.
+    var augments: Bool { augment ?? (dataset == .cifar10 || dataset == .cifar100) }
+
+    private func directory(default value: String?) throws -> String {
+        guard let dir = dataDir ?? value else {
+            throw ValidationError("--dataset \(dataset.rawValue) needs --data-dir PATH (the dataset's original files)")
+        }
+        return dir
+    }
 }
 
 /// Parses `constant`, `step:100,150[:0.1]`, `cosine:5`.

@@ -1,6 +1,7 @@
 import MixupCore
 
 /// A multi-layer perceptron: Linear → activation → … → Linear (logits, no final activation).
+/// Inputs of rank > 2 (images, spectrograms) are flattened to `[N, features]` first.
 /// The paper's tabular model is `MLP(widths: [d, 128, 128, classes], activation: .relu)`.
 public struct MLP<Scalar: TensorScalar>: Layer {
     /// The linear layers, input to output.
@@ -24,6 +25,7 @@ public struct MLP<Scalar: TensorScalar>: Layer {
 
     public func callAsFunction<V: ModelValue>(_ x: V) -> V where V.Scalar == Scalar {
         var h = x
+        if x.shape.count > 2 { h = x.reshaped([x.shape[0], x.shape.dropFirst().reduce(1, *)]) }
         for (k, layer) in layers.enumerated() {
             h = layer(h)
             if k < layers.count - 1 { h = h.activated(activation) }

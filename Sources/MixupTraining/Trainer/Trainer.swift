@@ -35,6 +35,7 @@ public final class Trainer<Model: Layer> {
     private let dataMean: Tensor<Scalar>
     private let parameters: [Variable<Scalar>]
     private let parameterNames: [String]
+    private let modes: [ModelMode]
     private let targetsByIndex: Tensor<Scalar>
     private var bestValidationAccuracy = -Double.infinity
 
@@ -63,6 +64,7 @@ public final class Trainer<Model: Layer> {
         let named = model.namedParameters
         parameters = named.map(\.variable)
         parameterNames = named.map(\.name)
+        modes = model.modelModes
         targetsByIndex = configuration.loss.targets(train.labels, classes: train.classCount)
     }
 
@@ -102,7 +104,8 @@ public final class Trainer<Model: Layer> {
             cleanLogits = both.slicing(rows: indices.count..<(2 * indices.count))
         } else {
             logits = model(Variable(constant: mixed.inputs))
-            if needClean { cleanLogits = model(Variable(constant: clean.inputs)) }
+            // A separate clean pass must not move batch-norm running statistics.
+            if needClean { cleanLogits = withoutRunningStatisticUpdates { model(Variable(constant: clean.inputs)) } }
         }
         let loss = configuration.loss(logits, mixed.targets)
         guard let regularizer else {
@@ -144,6 +147,13 @@ public final class Trainer<Model: Layer> {
         }
     }
 
+    private func withoutRunningStatisticUpdates<R>(_ body: () -> R) -> R {
+        let saved = modes.map(\.updatesRunningStatistics)
+        for mode in modes { mode.updatesRunningStatistics = false }
+        defer { for (mode, value) in zip(modes, saved) { mode.updatesRunningStatistics = value } }
+        return body()
+    }
+
     private func batch(_ indices: [Int]) -> TrainingBatch<Scalar> {
         TrainingBatch(inputs: train.features.gathering(rows: indices), targets: targetsByIndex.gathering(rows: indices))
     }
@@ -167,6 +177,7 @@ public final class Trainer<Model: Layer> {
         let partnerLoader = BatchLoader(data: train, batchSize: configuration.batchSize, seed: configuration.seed ^ 0x5EC0_4D10_ADE2)
         let progress = ProgressLine()
         for epoch in history.count..<configuration.epochs {
+            for mode in modes { mode.isTraining = true }
             let batches = loader.batches(epoch: epoch)
             let partners = configuration.partner == .secondLoader ? partnerLoader.batches(epoch: epoch) : []
             var rng = SeededGenerator(seed: configuration.seed &+ 0xC0FFEE &+ UInt64(epoch) &* 0x2545_F491_4F6C_DD1D)
@@ -205,8 +216,12 @@ public final class Trainer<Model: Layer> {
     }
 
     /// Accuracy and mean clean loss on `data`, in chunks, without recording a tape.
+    /// Runs in evaluation mode (running batch-norm statistics, no dropout), then restores the mode.
     public func evaluate(_ data: ClassificationData<Scalar>) -> (accuracy: Double, loss: Double) {
         guard data.count > 0 else { return (0, 0) }
+        let saved = modes.map(\.isTraining)
+        for mode in modes { mode.isTraining = false }
+        defer { for (mode, value) in zip(modes, saved) { mode.isTraining = value } }
         var correct = 0, lossSum = 0.0
         let chunk = 500
         for start in stride(from: 0, to: data.count, by: chunk) {

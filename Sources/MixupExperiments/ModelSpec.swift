@@ -1,0 +1,55 @@
+import MixupCore
+import MixupNN
+
+/// Which classifier to build, by name, for any input shape: the MLP for tabular data, the conv
+/// nets of the paper's image (§3.1) and speech (§3.3) experiments.
+public struct ModelSpec: Sendable {
+    /// The architectures the command line knows.
+    public enum Kind: String, CaseIterable, Sendable {
+        case mlp, lenet, vgg11, vgg13, preactresnet18, preactresnet34, preactresnet50
+    }
+    public var kind: Kind = .mlp
+    /// MLP hidden widths.
+    public var hiddenWidths: [Int] = [128, 128]
+    /// Activation of MLP and LeNet.
+    public var activation: Activation = .relu
+    /// MLP biases (bias-free + centered data make approx and exact q coincide for ReLU).
+    public var bias = true
+    /// VGG channel multiplier (1 = the original widths; smaller fits a 2-core CPU).
+    public var widthMultiplier: Double = 0.25
+    /// PreActResNet first-stage width (64 in the paper).
+    public var baseWidth: Int = 16
+
+    public init(kind: Kind = .mlp) { self.kind = kind }
+
+    /// A freshly initialised model for samples of `inputShape` and `outputs` logits.
+    public func make(inputShape: [Int], outputs: Int, seed: UInt64) throws -> any Layer<Float> {
+        var rng = SeededGenerator(seed: seed)
+        switch kind {
+        case .mlp:
+            return MLP<Float>(widths: [inputShape.reduce(1, *)] + hiddenWidths + [outputs], activation: activation,
+                              bias: bias, using: &rng)
+        case .lenet:
+            let padding = inputShape.count == 3 && inputShape[1] == 28 && inputShape[2] == 28 ? 2 : 0
+            return try LeNet5<Float>(inputShape: inputShape, classCount: outputs, activation: activation,
+                                     firstPadding: padding, using: &rng)
+        case .vgg11, .vgg13:
+            return try VGG<Float>(depth: kind == .vgg11 ? .vgg11 : .vgg13, inputShape: inputShape, classCount: outputs,
+                                  widthMultiplier: widthMultiplier, using: &rng)
+        case .preactresnet18, .preactresnet34, .preactresnet50:
+            let depth: PreActResNetDepth = kind == .preactresnet18 ? .resnet18 : kind == .preactresnet34 ? .resnet34 : .resnet50
+            return try PreActResNet<Float>(depth: depth, inputShape: inputShape, classCount: outputs,
+                                           baseWidth: baseWidth, using: &rng)
+        }
+    }
+
+    /// A one-line description for logs.
+    public var summary: String {
+        switch kind {
+        case .mlp: return "MLP hidden \(hiddenWidths.map(String.init).joined(separator: "×")) \(activation.rawValue)\(bias ? "" : " bias-free")"
+        case .lenet: return "LeNet-5 \(activation.rawValue)"
+        case .vgg11, .vgg13: return "\(kind.rawValue) ×\(widthMultiplier) widths"
+        default: return "\(kind.rawValue) base width \(baseWidth)"
+        }
+    }
+}

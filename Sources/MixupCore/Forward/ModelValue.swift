@@ -33,22 +33,28 @@ public protocol ModelValue {
 
 /// Defaults so a new conformer (e.g. a Taylor jet) compiles before it implements the image ops.
 extension ModelValue {
+    /// Fails: the conformer has no convolution rule yet.
     public func conv2d(weight: Variable<Scalar>, bias: Variable<Scalar>?, stride: Int, padding: Int) -> Self {
         preconditionFailure("conv2d is not available for \(Self.self) yet")
     }
+    /// Fails: the conformer has no max-pooling rule yet.
     public func maxPool2d(kernel: Int, stride: Int, padding: Int) -> Self {
         preconditionFailure("maxPool2d is not available for \(Self.self) yet")
     }
+    /// Fails: the conformer has no average-pooling rule yet.
     public func avgPool2d(kernel: Int, stride: Int, padding: Int) -> Self {
         preconditionFailure("avgPool2d is not available for \(Self.self) yet")
     }
+    /// Fails: the conformer has no global-pooling rule yet.
     public func globalAvgPool2d() -> Self {
         preconditionFailure("globalAvgPool2d is not available for \(Self.self) yet")
     }
+    /// Fails: the conformer has no batch-norm rule yet.
     public func batchNormalized(scale: Variable<Scalar>, shift: Variable<Scalar>,
                                 statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Self {
         preconditionFailure("batchNormalized is not available for \(Self.self) yet")
     }
+    /// Fails: the conformer has no dropout rule yet.
     public func dropout(mask: Tensor<Scalar>) -> Self {
         preconditionFailure("dropout is not available for \(Self.self) yet")
     }

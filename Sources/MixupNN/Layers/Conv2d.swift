@@ -35,8 +35,11 @@ public struct Conv2d<Scalar: TensorScalar>: Layer {
         self.padding = padding
     }
 
+    /// Channels the layer expects.
     public var inputChannels: Int { weight.shape[1] }
+    /// Channels the layer produces.
     public var outputChannels: Int { weight.shape[0] }
+    /// Side of the square kernel.
     public var kernelSize: Int { weight.shape[2] }
 
     /// The per-sample output shape `[C, H, W]` for a per-sample input shape, or nil when the

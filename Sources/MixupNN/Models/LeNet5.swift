@@ -5,10 +5,15 @@ import MixupCore
 /// so the same model serves 28×28×1 (Fashion-MNIST), 32×32×3 (CIFAR) and 160×101×1
 /// (spectrograms). Parameter names: `conv1.weight`, …, `fc3.bias`.
 public struct LeNet5<Scalar: TensorScalar>: Layer {
+    /// 5×5 convolution, input channels → 6.
     public let conv1: Conv2d<Scalar>
+    /// 5×5 convolution, 6 → 16.
     public let conv2: Conv2d<Scalar>
+    /// Flattened features → 120.
     public let fc1: Linear<Scalar>
+    /// 120 → 84.
     public let fc2: Linear<Scalar>
+    /// 84 → logits.
     public let fc3: Linear<Scalar>
     /// The nonlinearity after every hidden layer (ReLU by default; smooth ones make the
     /// higher-order Taylor terms non-zero).

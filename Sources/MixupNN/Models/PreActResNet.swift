@@ -2,7 +2,12 @@ import MixupCore
 
 /// The pre-activation ResNet depths: 18 and 34 use basic blocks, 50 bottleneck blocks.
 public enum PreActResNetDepth: Int, CaseIterable, Codable, Sendable {
-    case resnet18 = 18, resnet34 = 34, resnet50 = 50
+    /// Basic blocks [2, 2, 2, 2].
+    case resnet18 = 18
+    /// Basic blocks [3, 4, 6, 3].
+    case resnet34 = 34
+    /// Bottleneck blocks [3, 4, 6, 3].
+    case resnet50 = 50
 
     /// Blocks per stage.
     var blockCounts: [Int] {
@@ -20,9 +25,13 @@ public enum PreActResNetDepth: Int, CaseIterable, Codable, Sendable {
 /// times with 1×1/3×3/1×1 convolutions (bottleneck, `conv3`/`bn3` present). The shortcut is a
 /// 1×1 convolution of the pre-activated input when the shape changes, else the identity.
 public struct PreActBlock<Scalar: TensorScalar>: Layer {
+    /// Pre-activation of the block input (its output also feeds a projection shortcut).
     public let bn1: BatchNorm2d<Scalar>
+    /// First convolution (3×3, strided, or 1×1 in a bottleneck).
     public let conv1: Conv2d<Scalar>
+    /// Pre-activation of `conv1`'s output.
     public let bn2: BatchNorm2d<Scalar>
+    /// Second convolution (3×3; strided in a bottleneck).
     public let conv2: Conv2d<Scalar>
     /// Bottleneck blocks only.
     public let bn3: BatchNorm2d<Scalar>?
@@ -76,13 +85,19 @@ public struct PreActBlock<Scalar: TensorScalar>: Layer {
 /// Names follow the common PyTorch CIFAR code: `conv1.weight`, `layer1.0.bn1.weight`,
 /// `layer2.0.shortcut.0.weight`, `bn.weight`, `linear.weight`.
 public struct PreActResNet<Scalar: TensorScalar>: Layer {
+    /// The 3×3 stem convolution.
     public let conv1: Conv2d<Scalar>
+    /// Stage 1 (stride 1, width w).
     public let layer1: [PreActBlock<Scalar>]
+    /// Stage 2 (stride 2, width 2w).
     public let layer2: [PreActBlock<Scalar>]
+    /// Stage 3 (stride 2, width 4w).
     public let layer3: [PreActBlock<Scalar>]
+    /// Stage 4 (stride 2, width 8w).
     public let layer4: [PreActBlock<Scalar>]
     /// The final pre-activation's batch norm.
     public let bn: BatchNorm2d<Scalar>
+    /// Pooled features → logits.
     public let linear: Linear<Scalar>
     /// The train/eval switch of every batch norm.
     public let mode: ModelMode

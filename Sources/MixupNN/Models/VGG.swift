@@ -2,7 +2,10 @@ import MixupCore
 
 /// The VGG configurations the paper uses.
 public enum VGGDepth: Int, CaseIterable, Codable, Sendable {
-    case vgg11 = 11, vgg13 = 13
+    /// 8 convolutions.
+    case vgg11 = 11
+    /// 10 convolutions.
+    case vgg13 = 13
 
     /// Output channels per convolution, 0 marking a 2×2 max pool (torchvision's "M").
     var configuration: [Int] {
@@ -17,11 +20,16 @@ public enum VGGDepth: Int, CaseIterable, Codable, Sendable {
 /// directly, so names come out PyTorch-style (`features.0.weight`, `features.1.bias`, …) with
 /// ReLU and pooling entries taking their indices as in torchvision's `vgg11_bn`.
 public enum VGGStage<Scalar: TensorScalar>: CustomReflectable {
+    /// A 3×3 convolution (padding 1).
     case convolution(Conv2d<Scalar>)
+    /// Batch norm after a convolution.
     case batchNorm(BatchNorm2d<Scalar>)
+    /// ReLU.
     case relu
+    /// 2×2 max pool, stride 2.
     case maxPool
 
+    /// Exposes the wrapped layer's stored properties as this entry's children (parameter paths).
     public var customMirror: Mirror {
         switch self {
         case .convolution(let c): return Mirror(self, children: Mirror(reflecting: c).children, displayStyle: .struct)

@@ -100,8 +100,10 @@ public final class GraphTrainer<Scalar: TensorScalar> {
 
     /// The scalar one step differentiates, κ(L + ηR), for the graphs `batch` with partner positions
     /// `partner` (a permutation of `0..<batch.count`); λ is drawn from `rng` when the method mixes.
-    /// Public so tests can check its gradient against finite differences.
-    public func objective(batch: [Int], partner: [Int], rng: inout SeededGenerator) throws
+    /// `readoutMean` overrides E[h̄] (default: the detached batch mean of the readouts) — tests pin it
+    /// to check the gradient against finite differences, which would otherwise see E[h̄] move.
+    public func objective(batch: [Int], partner: [Int], rng: inout SeededGenerator,
+                          readoutMean: Tensor<Scalar>? = nil) throws
         -> (total: Variable<Scalar>, result: GraphStepResult) {
         guard partner.count == batch.count, partner.allSatisfy({ $0 >= 0 && $0 < batch.count }) else {
             throw TrainingError.invalidConfiguration("partner positions must index the \(batch.count) graphs of the batch")
@@ -129,7 +131,10 @@ public final class GraphTrainer<Scalar: TensorScalar> {
         if regularizer.usesCleanLogits {
             cleanLogits = configuration.method.mixes ? model(h) : trainingLogits
         }
-        let readoutMean = (h.value.sum(alongAxis: 0) * (1 / Scalar(batch.count))).reshaped([h.shape[1]])
+        let readoutMean = readoutMean ?? (h.value.sum(alongAxis: 0) * (1 / Scalar(batch.count))).reshaped([h.shape[1]])
+        guard readoutMean.shape == [h.shape[1]] else {
+            throw TrainingError.invalidConfiguration("readout mean has shape \(readoutMean.shape), expected [\(h.shape[1])]")
+        }
         let context = RegularizerContext(model: model, inputs: h, targets: targets, dataMean: readoutMean,
                                          mixing: mixing, loss: configuration.loss, cleanLogits: cleanLogits)
         let penalty = regularizer.penalty(context)

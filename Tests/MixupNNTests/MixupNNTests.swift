@@ -181,3 +181,24 @@ final class CheckpointTests: XCTestCase {
         }
     }
 }
+
+final class CheckpointBufferTests: XCTestCase {
+    func testBatchNormRunningStatisticsSurviveACheckpoint() throws {
+        var rng = SeededGenerator(seed: 1)
+        let model = try PreActResNet<Float>(depth: .resnet18, inputShape: [3, 8, 8], classCount: 2, baseWidth: 2, using: &rng)
+        // A training-mode pass moves the running statistics away from their initial values.
+        _ = model(Variable(constant: Tensor<Float>.normal(shape: [4, 3, 8, 8], mean: 3, using: &rng)))
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bn-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Checkpoint(model: model, optimizer: Adam<Float>()).write(to: url)
+
+        var rng2 = SeededGenerator(seed: 2)
+        let fresh = try PreActResNet<Float>(depth: .resnet18, inputShape: [3, 8, 8], classCount: 2, baseWidth: 2, using: &rng2)
+        XCTAssertFalse(fresh.namedBuffers.isEmpty)
+        XCTAssertNotEqual(fresh.namedBuffers.map(\.value), model.namedBuffers.map(\.value))
+        try Checkpoint<Float>.read(from: url).restore(into: fresh)
+        XCTAssertEqual(fresh.namedBuffers.map(\.name), model.namedBuffers.map(\.name))
+        XCTAssertEqual(fresh.namedBuffers.map(\.value), model.namedBuffers.map(\.value))
+        XCTAssertTrue(fresh.namedBuffers.contains { $0.name.hasSuffix("running_var") })
+    }
+}

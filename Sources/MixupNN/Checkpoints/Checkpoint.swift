@@ -3,11 +3,13 @@ import MixupCore
 import SafeTensors
 
 /// A training snapshot in the safetensors format: the model's parameters under their
-/// `namedParameters` paths (PyTorch layouts, e.g. a linear `weight` is `[out, in]`), the
+/// `namedParameters` paths (PyTorch layouts, e.g. a linear `weight` is `[out, in]`) and its
+/// buffers (batch-norm `running_mean`/`running_var`) under `namedBuffers` paths — together what
+/// PyTorch calls a state dict — the
 /// optimizer state under `optimizer.*`, and string metadata (epoch, generator state, config).
 /// Files are written atomically, so a crash never leaves a half checkpoint.
 public struct Checkpoint<Scalar: TensorScalar> {
-    /// Model parameters by name.
+    /// Model parameters and buffers by name.
     public var parameters: [String: Tensor<Scalar>]
     /// Optimizer state by name (without the `optimizer.` prefix).
     public var optimizerState: [String: Tensor<Scalar>]
@@ -17,7 +19,8 @@ public struct Checkpoint<Scalar: TensorScalar> {
     /// Snapshot of `model` and `optimizer`.
     public init<L: Layer, O: Optimizer>(model: L, optimizer: O, metadata: [String: String] = [:])
     where L.Scalar == Scalar, O.Scalar == Scalar {
-        parameters = Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.name, $0.variable.value) })
+        parameters = Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.name, $0.variable.value) }
+                                    + model.namedBuffers.map { ($0.name, $0.value) })
         optimizerState = optimizer.stateTensors()
         self.metadata = metadata
     }
@@ -55,10 +58,11 @@ public struct Checkpoint<Scalar: TensorScalar> {
         return Checkpoint(parameters: parameters, optimizerState: optimizer, metadata: file.metadata)
     }
 
-    /// Copies the saved parameters into `model`, checking that names and shapes match exactly.
+    /// Copies the saved parameters and buffers into `model`, checking that names and shapes
+    /// match exactly.
     public func restore<L: Layer>(into model: L) throws where L.Scalar == Scalar {
         let named = model.namedParameters
-        let expected = Set(named.map(\.name)), saved = Set(parameters.keys)
+        let expected = Set(named.map(\.name) + model.namedBuffers.map(\.name)), saved = Set(parameters.keys)
         if expected != saved {
             let missing = expected.subtracting(saved).sorted(), extra = saved.subtracting(expected).sorted()
             throw CheckpointError("checkpoint does not fit the model: missing \(missing), unexpected \(extra)")
@@ -69,6 +73,7 @@ public struct Checkpoint<Scalar: TensorScalar> {
                 throw CheckpointError("checkpoint tensor '\(name)' has shape \(t.shape), model expects \(v.shape)")
             }
         }
+        try model.loadBuffers(parameters)
         for (name, v) in named { v.assign(parameters[name]!) }
     }
 

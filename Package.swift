@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "MixupTraining", targets: ["MixupTraining"]),
         .library(name: "MixupExperiments", targets: ["MixupExperiments"]),
         .executable(name: "mixuplab", targets: ["mixuplab"]),
+        .plugin(name: "CompareQPlugin", targets: ["CompareQPlugin"]),
+        .plugin(name: "AblatePlugin", targets: ["AblatePlugin"]),
         .library(name: "TabularData", targets: ["TabularData"]),
         .library(name: "GraphData", targets: ["GraphData"]),
         .library(name: "ImageData", targets: ["ImageData"]),
@@ -50,6 +52,16 @@ let package = Package(
         .target(name: "GraphData"),
         .target(name: "ImageData", dependencies: ["CZlib"]),
         .target(name: "SpeechData", dependencies: ["CFFTW"]),
+
+        // `swift package compare-q …` / `swift package ablate …` run the same code as the command line.
+        .plugin(name: "CompareQPlugin",
+                capability: .command(intent: .custom(verb: "compare-q", description: "Exact vs approximate q during training (mixuplab compare-q)"),
+                                     permissions: [.writeToPackageDirectory(reason: "writes results under runs/")]),
+                dependencies: ["mixuplab"]),
+        .plugin(name: "AblatePlugin",
+                capability: .command(intent: .custom(verb: "ablate", description: "Four-arm ablation over seeds (mixuplab ablate)"),
+                                     permissions: [.writeToPackageDirectory(reason: "writes results under runs/")]),
+                dependencies: ["mixuplab"]),
 
         .testTarget(name: "MixupCoreTests", dependencies: ["MixupCore"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),

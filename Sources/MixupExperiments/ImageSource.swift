@@ -17,8 +17,6 @@ public struct ImageSource {
     public var validationCount: Int = 5000
     /// Seed of the validation hold-out.
     public var splitSeed: UInt64 = 0
-    /// Use only the first N training images (after the hold-out), e.g. for quick runs; nil = all.
-    public var trainLimit: Int?
 
     public init(kind: Kind, directory: String) {
         self.kind = kind
@@ -45,8 +43,7 @@ public struct ImageSource {
         }
         var rng = SeededGenerator(seed: splitSeed)
         let order = rng.permutation(train.count)
-        var trainIdx = Array(order[validationCount...]).sorted()
-        if let trainLimit { trainIdx = Array(trainIdx.prefix(trainLimit)) }
+        let trainIdx = Array(order[validationCount...]).sorted()
         let valIdx = Array(order[..<validationCount]).sorted()
         let all = convert(train)
         let trainPart = all.subset(trainIdx), valPart = all.subset(valIdx)

@@ -40,7 +40,7 @@ struct TrainingOptions: ParsableArguments {
     var dataDir: String?
     @Option(help: "Seed of the data split / validation hold-out.")
     var splitSeed: UInt64 = 0
-    @Option(help: "Use only the first N training samples (quick runs).")
+    @Option(help: "Use a seeded random subset of N training samples (quick runs).")
     var trainLimit: Int?
 
     @Option(help: "Model: mlp, lenet, vgg11, vgg13, preactresnet18, preactresnet34, preactresnet50 (default: mlp for tabular, lenet otherwise).")
@@ -164,7 +164,10 @@ struct TrainingOptions: ParsableArguments {
         }
         if let trainLimit {
             guard trainLimit > 0 else { throw ValidationError("--train-limit must be positive") }
-            loaded.train = loaded.train.subset(Array(0..<min(trainLimit, loaded.train.count)))
+            // A seeded random subset: files are often ordered by class, so a prefix would be one-sided.
+            var rng = SeededGenerator(seed: splitSeed &+ 0x7A11)
+            let chosen = rng.permutation(loaded.train.count).prefix(trainLimit).sorted()
+            loaded.train = loaded.train.subset(Array(chosen))
         }
         return loaded
     }

@@ -35,7 +35,7 @@ awk -F'│' '
         print "\nMedian (best sample) of one run; rates, higher is better."
         printf "\n%-14s %20s %20s %11s\n", "sgemm shape", "raw OpenBLAS", "through Tensor", "Tensor/raw"
         printf "%-14s %20s %20s %11s\n", "(MxKxN)", "GFLOP/s", "GFLOP/s", "(median)"
-        n = split("100x128x128 256x784x128", shapes, " ")
+        n = split("100x128x128 256x784x128 6x25x78400 16x150x10000", shapes, " ")
         for (i = 1; i <= n; i++) {
             rk = "sgemm raw " shapes[i] "|GFLOP/s"; tk = "matmul Tensor " shapes[i] "|GFLOP/s"
             raw = get(rk); ten = get(tk)
@@ -52,6 +52,16 @@ awk -F'│' '
             r = (v != "-" && erm != "-" && erm > 0) ? sprintf("%.2f", v / erm) : "-"
             printf "%-40s %16s %9s\n", arms[i], show(k), r
         }
+        printf "\n%-40s %16s %9s\n", "LeNet-5 step b100 (28x28x1)", "samples/s", "vs ERM"
+        lerm = get("LeNet ERM step b100|samples/s")
+        for (i = 1; i <= t; i++) {
+            k = "LeNet " arms[i] " step b100|samples/s"; v = get(k)
+            r = (v != "-" && lerm != "-" && lerm > 0) ? sprintf("%.2f", v / lerm) : "-"
+            printf "%-40s %16s %9s\n", arms[i], show(k), r
+        }
+        printf "\n%-40s %16s %16s\n", "conv2d fwd+bwd b100 (GFLOP/s)", "conv", "sgemm raw"
+        printf "%-40s %16s %16s\n", "conv1 1->6 5x5 pad2 28x28", show("conv2d fwd+bwd conv1 1->6 5x5 pad2 28x28 b100|GFLOP/s"), show("sgemm raw 6x25x78400|GFLOP/s")
+        printf "%-40s %16s %16s\n", "conv2 6->16 5x5 14x14", show("conv2d fwd+bwd conv2 6->16 5x5 14x14 b100|GFLOP/s"), show("sgemm raw 16x150x10000|GFLOP/s")
         printf "\n%-40s %16s\n", "elementwise on 100x128", "Melem/s"
         m = split("relu|exp|add bias (broadcast)|zeros Tensor|zeros [Float]", kernels, "|")
         for (i = 1; i <= m; i++) printf "%-40s %16s\n", kernels[i], show("elementwise " kernels[i] " 100x128|Melem/s")

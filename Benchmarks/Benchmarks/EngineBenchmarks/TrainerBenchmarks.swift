@@ -38,3 +38,58 @@ func registerTrainerBenchmarks() {
         }
     }
 }
+
+/// LeNet-5's two convolutions at batch 100 on 28×28 inputs, forward + backward (∂x and ∂W),
+/// in GFLOP/s of the three GEMMs each pass does (2·M·K·N each), next to "sgemm raw" on the
+/// same M×K×N shapes.
+func registerConvolutionBenchmarks() {
+    let layers: [(String, [Int], [Int], Int, GemmShape)] = [
+        ("conv1 1->6 5x5 pad2 28x28", [100, 1, 28, 28], [6, 1, 5, 5], 2, GemmShape(m: 6, k: 25, n: 78_400)),
+        ("conv2 6->16 5x5 14x14", [100, 6, 14, 14], [16, 6, 5, 5], 0, GemmShape(m: 16, k: 150, n: 10_000)),
+    ]
+    for (label, xShape, wShape, padding, gemm) in layers {
+        Benchmark("conv2d fwd+bwd \(label) b100", configuration: engineConfiguration(gflopsMetric)) { benchmark in
+            var rng = SeededGenerator(seed: 8)
+            let x = Variable(differentiable: Tensor<Float>.normal(shape: xShape, using: &rng))
+            let w = Variable(parameter: Tensor<Float>.normal(shape: wShape, using: &rng))
+            let b = Variable(parameter: Tensor<Float>(zeros: [wShape[0]]))
+            measureRate(benchmark, gflopsMetric, workPerIteration: 3 * gemm.flops, unit: 1e9) {
+                for _ in benchmark.scaledIterations {
+                    let y = Variable.conv2d(x, weight: w, bias: b, stride: 1, padding: padding)
+                    blackHole(y.sum().gradients()[w])
+                }
+            }
+        }
+    }
+}
+
+/// LeNet-5 training steps on 28×28×1 at batch 100 for each arm (issue 5's benchmark).
+func registerLeNetBenchmarks() {
+    let arms: [(String, Method, String)] = [
+        ("ERM", .erm, "approx"), ("Mixup", .mixup, "approx"),
+        ("MixupE-approx", .mixupE, "approx"), ("MixupE-exact", .mixupE, "exact"),
+    ]
+    for (label, method, regularizer) in arms {
+        Benchmark("LeNet \(label) step b100", configuration: engineConfiguration(samplesPerSecondMetric)) { benchmark in
+            let batch = 100, samples = 400
+            var rng = SeededGenerator(seed: 9)
+            let data = ClassificationData(features: Tensor<Float>.normal(shape: [samples, 1, 28, 28], using: &rng),
+                                          labels: (0..<samples).map { _ in rng.bounded(10) }, classCount: 10)
+            var config = TrainingConfiguration()
+            config.method = method
+            config.regularizer = regularizer
+            config.alpha = 0.2
+            config.eta = 0.1
+            guard let model = try? LeNet5<Float>(inputShape: [1, 28, 28], classCount: 10, firstPadding: 2, using: &rng),
+                  let trainer = try? Trainer(model: model, configuration: config, train: data) else { return }
+            let clean = Array(0..<batch), partner = clean.reversed().map { $0 }
+            var stepRNG = SeededGenerator(seed: 10)
+            measureRate(benchmark, samplesPerSecondMetric, workPerIteration: Double(batch), unit: 1) {
+                for _ in benchmark.scaledIterations {
+                    _ = try? trainer.step(clean: clean, partner: partner, rng: &stepRNG)
+                }
+            }
+            blackHole(model.parameters[0].value)
+        }
+    }
+}

@@ -58,6 +58,16 @@ public struct LoadedSplits {
     public var test: ClassificationData<Float>
     public var classNames: [String]
 
+    /// Splits from their parts (e.g. synthetic data in tests).
+    public init(name: String, train: ClassificationData<Float>, validation: ClassificationData<Float>,
+                test: ClassificationData<Float>, classNames: [String]) {
+        self.name = name
+        self.train = train
+        self.validation = validation
+        self.test = test
+        self.classNames = classNames
+    }
+
     /// One line describing sizes, for logs.
     public var summary: String {
         "\(name): \(train.count) train / \(validation.count) validation / \(test.count) test, "

@@ -7,5 +7,5 @@ struct MixupLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mixuplab",
         abstract: "Mixup and MixupE research toolkit: train, run ablations, list regularizers.",
-        subcommands: [Train.self, Ablate.self, Regularizers.self, TrainGraph.self, CompareQ.self, DiagnoseAlpha.self, PlotCurves.self, TheoremOne.self])
+        subcommands: [Train.self, Ablate.self, Regularizers.self, TrainGraph.self, AblateGraph.self, CompareQ.self, DiagnoseAlpha.self, PlotCurves.self, TheoremOne.self])
 }

@@ -54,6 +54,28 @@ func unfoldPatches<T: TensorScalar>(_ x: UnsafePointer<T>, _ g: WindowGeometry,
             for kj in 0..<g.kernelWidth {
                 let dst = cols + row * rowStride
                 let (lo, hi) = validColumns(kj, g)
+                if s == 1 && ow == w {
+                    // "Same"-width rows (e.g. 5×5 with padding 2): the valid output rows read one
+                    // contiguous run of the plane shifted by (ki − p, kj − p); copy it in one
+                    // loop, then zero the columns that fell off the left/right edge.
+                    let oy0 = Swift.max(0, p - ki), oy1 = Swift.min(oh, h + p - ki)
+                    if oy1 > oy0 && hi > lo {
+                        for q in 0..<(oy0 * ow) { dst[q] = 0 }
+                        let first = oy0 * ow + lo, last = (oy1 - 1) * ow + hi   // in-bounds reads only
+                        let shift = (ki - p) * w + (kj - p)
+                        for q in first..<last { dst[q] = plane[q + shift] }
+                        for oy in oy0..<oy1 {
+                            let out = dst + oy * ow
+                            for ox in 0..<lo { out[ox] = 0 }
+                            for ox in hi..<ow { out[ox] = 0 }
+                        }
+                        for q in (oy1 * ow)..<(oh * ow) { dst[q] = 0 }
+                    } else {
+                        for q in 0..<(oh * ow) { dst[q] = 0 }
+                    }
+                    row += 1
+                    continue
+                }
                 for oy in 0..<oh {
                     let iy = oy * s - p + ki
                     let out = dst + oy * ow
@@ -62,13 +84,15 @@ func unfoldPatches<T: TensorScalar>(_ x: UnsafePointer<T>, _ g: WindowGeometry,
                         continue
                     }
                     let src = plane + iy * w - p + kj
-                    if lo > 0 { out.update(repeating: 0, count: lo) }
+                    // Plain loops, not memmove/memset: rows are a few dozen elements, where
+                    // the call overhead dominates; unit stride gets its own vectorisable loop.
+                    for ox in 0..<lo { out[ox] = 0 }
                     if s == 1 {
-                        (out + lo).update(from: src + lo, count: hi - lo)
+                        for ox in lo..<hi { out[ox] = src[ox] }
                     } else {
                         for ox in lo..<hi { out[ox] = src[ox * s] }
                     }
-                    if hi < ow { (out + hi).update(repeating: 0, count: ow - hi) }
+                    for ox in hi..<ow { out[ox] = 0 }
                 }
                 row += 1
             }
@@ -104,7 +128,11 @@ func foldPatches<T: TensorScalar>(_ cols: UnsafePointer<T>, rowStride: Int, _ g:
                     let iy = oy * s - p + ki
                     guard iy >= 0 && iy < h else { continue }
                     let dst = plane + iy * w - p + kj, inp = src + oy * ow
-                    for ox in lo..<hi { dst[ox * s] += inp[ox] }
+                    if s == 1 {
+                        for ox in lo..<hi { dst[ox] += inp[ox] }
+                    } else {
+                        for ox in lo..<hi { dst[ox * s] += inp[ox] }
+                    }
                 }
                 row += 1
             }
@@ -112,11 +140,13 @@ func foldPatches<T: TensorScalar>(_ cols: UnsafePointer<T>, rowStride: Int, _ g:
     }
 }
 
-/// How many samples to unfold into one GEMM: as many as fit ~4M elements of patch matrix,
-/// so small late-layer planes still give BLAS a wide product.
+/// How many samples to unfold into one GEMM: as many as fit ~32K elements of patch matrix
+/// (128 KB in Float), so the patch matrix, the product and the packed gradient stay in L2
+/// between im2col, GEMM and col2im instead of streaming megabytes through memory (and
+/// page-faulting fresh allocations); small late-layer planes still get several samples per product.
 func samplesPerChunk(_ g: WindowGeometry) -> Int {
     let perSample = max(1, g.patchSize * g.outputPlane)
-    return max(1, min(g.batch, (1 << 22) / perSample))
+    return max(1, min(g.batch, (1 << 15) / perSample))
 }
 
 // MARK: Convolution
@@ -134,8 +164,12 @@ func convolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ weight: Tensor<T>, _ 
                            stride: stride, padding: padding)
     let outC = weight.shape[0], plane = g.outputPlane, k = g.patchSize
     if let bias { precondition(bias.shape == [outC], "conv2d bias must be [\(outC)], got \(bias.shape)") }
-    var out = [T](repeating: 0, count: g.batch * outC * plane)
-    guard !out.isEmpty, k > 0 else { return Tensor(shape: [g.batch, outC, g.outputHeight, g.outputWidth], scalars: out) }
+    let total = g.batch * outC * plane
+    guard total > 0, k > 0 else {
+        return Tensor(shape: [g.batch, outC, g.outputHeight, g.outputWidth], scalars: [T](repeating: 0, count: total))
+    }
+    // Every element is written below (GEMM product + bias), so skip the zero fill.
+    var out = [T](unsafeUninitializedCapacity: total) { _, count in count = total }
     let chunk = samplesPerChunk(g)
     var cols = [T](repeating: 0, count: k * chunk * plane)
     var product = [T](repeating: 0, count: outC * chunk * plane)
@@ -261,6 +295,10 @@ func maxPoolForward<T: TensorScalar>(_ x: Tensor<T>, kernel: Int, stride: Int, p
     let g = WindowGeometry(input: x.shape, kernelHeight: kernel, kernelWidth: kernel, stride: stride, padding: padding)
     precondition(padding * 2 <= kernel, "max pooling padding \(padding) must be at most half the kernel \(kernel)")
     let oh = g.outputHeight, ow = g.outputWidth, planes = g.batch * g.channels
+    if kernel == 2 && stride == 2 && padding == 0 {
+        let (out, arg) = maxPool2x2(x, g)
+        return (Tensor(shape: [g.batch, g.channels, oh, ow], scalars: out), arg)
+    }
     var out = [T](repeating: 0, count: planes * oh * ow)
     var arg = [Int](repeating: 0, count: out.count)
     x.withUnsafeBufferPointer { xb in
@@ -290,6 +328,46 @@ func maxPoolForward<T: TensorScalar>(_ x: Tensor<T>, kernel: Int, stride: Int, p
         }
     }
     return (Tensor(shape: [g.batch, g.channels, oh, ow], scalars: out), arg)
+}
+
+/// The common 2×2, stride 2, unpadded max pooling without per-window bounds: the same
+/// scan order and tie/NaN rule as the general loop (first maximum wins, a NaN wins), so the
+/// routing is identical.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func maxPool2x2<T: TensorScalar>(_ x: Tensor<T>, _ g: WindowGeometry) -> (output: [T], argmax: [Int]) {
+    let oh = g.outputHeight, ow = g.outputWidth, w = g.width, planes = g.batch * g.channels
+    let total = planes * oh * ow
+    var out = [T](unsafeUninitializedCapacity: total) { _, count in count = total }
+    var arg = [Int](unsafeUninitializedCapacity: total) { _, count in count = total }
+    x.withUnsafeBufferPointer { xb in
+        out.withUnsafeMutableBufferPointer { ob in
+            arg.withUnsafeMutableBufferPointer { ab in
+                guard let xp = xb.baseAddress, let op = ob.baseAddress, let ap = ab.baseAddress else { return }
+                for pl in 0..<planes {
+                    let base = pl * g.inputPlane
+                    for oy in 0..<oh {
+                        let row0 = base + 2 * oy * w, row1 = row0 + w
+                        let o = (pl * oh + oy) * ow
+                        for ox in 0..<ow {
+                            let i0 = row0 + 2 * ox, i2 = row1 + 2 * ox
+                            // Selects rather than branches: on real activations "which of the four
+                            // wins" is unpredictable, and mispredictions dominated this loop.
+                            var best = xp[i0], bestIndex = i0   // −∞ < x[i0] or x[i0] is NaN: the first always wins
+                            let v1 = xp[i0 + 1], t1 = v1 > best || v1 != v1
+                            best = t1 ? v1 : best; bestIndex = t1 ? i0 + 1 : bestIndex
+                            let v2 = xp[i2], t2 = v2 > best || v2 != v2
+                            best = t2 ? v2 : best; bestIndex = t2 ? i2 : bestIndex
+                            let v3 = xp[i2 + 1], t3 = v3 > best || v3 != v3
+                            best = t3 ? v3 : best; bestIndex = t3 ? i2 + 1 : bestIndex
+                            op[o + ox] = best; ap[o + ox] = bestIndex
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return (out, arg)
 }
 
 /// out[i] = x[indices[i]]: reads the elements at flat `indices` into a tensor of `shape`.

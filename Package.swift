@@ -34,9 +34,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
+        // Version-stable seeded draws shared by the engine and every dataset adapter.
+        .target(name: "SeededRandom"),
+
         // Engine and layers.
         .target(name: "MixupCore", dependencies: [
-            "CBLAS", .product(name: "RealModule", package: "swift-numerics"),
+            "CBLAS", "SeededRandom", .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "SafeTensors"),
         .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors"]),
@@ -48,10 +51,10 @@ let package = Package(
         ]),
 
         // Dataset adapters: one module per domain, none of them knows about training.
-        .target(name: "TabularData"),
-        .target(name: "GraphData"),
-        .target(name: "ImageData", dependencies: ["CZlib"]),
-        .target(name: "SpeechData", dependencies: ["CFFTW"]),
+        .target(name: "TabularData", dependencies: ["SeededRandom"]),
+        .target(name: "GraphData", dependencies: ["SeededRandom"]),
+        .target(name: "ImageData", dependencies: ["CZlib", "SeededRandom"]),
+        .target(name: "SpeechData", dependencies: ["CFFTW", "SeededRandom"]),
 
         // `swift package compare-q …` / `swift package ablate …` run the same code as the command line.
         .plugin(name: "CompareQPlugin",
@@ -69,8 +72,8 @@ let package = Package(
         .testTarget(name: "MixupRegularizersTests", dependencies: ["MixupRegularizers"]),
         .testTarget(name: "MixupTrainingTests", dependencies: ["MixupTraining", "TabularData"]),
         .testTarget(name: "MixupExperimentsTests", dependencies: ["MixupExperiments"]),
-        .testTarget(name: "TabularDataTests", dependencies: ["TabularData"]),
-        .testTarget(name: "GraphDataTests", dependencies: ["GraphData"]),
+        .testTarget(name: "TabularDataTests", dependencies: ["TabularData", "SeededRandom"]),
+        .testTarget(name: "GraphDataTests", dependencies: ["GraphData", "SeededRandom"]),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData"]),
         .testTarget(name: "SpeechDataTests", dependencies: ["SpeechData"]),
     ],

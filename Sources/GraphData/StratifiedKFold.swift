@@ -1,3 +1,4 @@
+import SeededRandom
 /// One split of a k-fold cross-validation: the graphs to test on and the rest to train on (sorted indices).
 public struct CrossValidationFold: Equatable {
     /// Position of this fold, `0..<foldCount`.
@@ -11,7 +12,7 @@ public struct CrossValidationFold: Equatable {
 /// Seeded stratified k-fold cross-validation, the protocol of Xu et al. 2018 (GIN): 10 folds, each class spread
 /// evenly, every graph tested exactly once.
 ///
-/// Each class's members are shuffled with `SeededShuffle` and dealt round-robin to the folds, the dealing cursor
+/// Each class's members are shuffled with `SeededRandom`'s Fisher–Yates and dealt round-robin to the folds, the dealing cursor
 /// carrying over from class to class; so per fold each class count is ⌊n_c/k⌋ or ⌈n_c/k⌉ and fold sizes differ by
 /// at most one.
 public enum StratifiedKFold {
@@ -37,7 +38,7 @@ public enum StratifiedKFold {
         var cursor = 0
         for label in members.keys.sorted() {
             var graphs = members[label] ?? []
-            SeededShuffle.shuffle(&graphs, using: &generator)
+            generator.shuffle(&graphs)
             for graph in graphs {
                 testSets[cursor].append(graph)
                 cursor = (cursor + 1) % foldCount

@@ -1,3 +1,4 @@
+import SeededRandom
 /// Seeded training augmentation: a random crop of the zero-padded image (offsets uniform in 0...2·padding) then a
 /// horizontal flip with probability `flipProbability`, applied in place to an NCHW batch buffer.
 /// Per image it draws offsetY, offsetX, then the flip coin, in that order, so runs replay exactly from a seed.
@@ -29,9 +30,9 @@ public struct RandomCropAndFlip: Equatable {
         batch.withUnsafeMutableBufferPointer { b in
             scratch.withUnsafeMutableBufferPointer { s in
                 for n in 0..<count {
-                    let offsetY = Int(boundedRandom(span, using: &rng))
-                    let offsetX = Int(boundedRandom(span, using: &rng))
-                    let flipDraw = unitRandom(using: &rng)
+                    let offsetY = rng.bounded(Int(span))
+                    let offsetX = rng.bounded(Int(span))
+                    let flipDraw = rng.uniform()
                     ImageTransforms.crop(b, image: n, shape: shape, shiftY: offsetY - padding,
                                          shiftX: offsetX - padding, scratch: s)
                     if flipDraw < flipProbability { ImageTransforms.flip(b, image: n, shape: shape) }

@@ -151,7 +151,7 @@ public struct AlphaDiagnosticsStudy {
         let model = MLP<Float>(widths: widths, activation: activation, bias: bias, using: &rng)
         let trainer = try Trainer(model: model, configuration: configuration, train: data.train)
         var pickRNG = SeededGenerator(seed: configuration.seed ^ 0xA1FA)
-        let sample = data.train.subset(SeededSampling.subset(sampleCount, of: data.train.count, using: &pickRNG))
+        let sample = data.train.subset(Array(pickRNG.permutation(data.train.count).prefix(max(0, sampleCount))))
         let targets: Tensor<Float> = configuration.loss.targets(sample.labels, classes: sample.classCount)
         let mean = data.train.mean
 
@@ -170,7 +170,7 @@ public struct AlphaDiagnosticsStudy {
             let batches = loader.batches(epoch: epoch)
             var stepRNG = SeededGenerator(seed: configuration.seed &+ 0xC0FFEE &+ UInt64(epoch) &* 0x2545_F491_4F6C_DD1D)
             for (k, indices) in batches.enumerated() {
-                let partner = SeededSampling.permutation(indices.count, using: &stepRNG).map { indices[$0] }
+                let partner = stepRNG.permutation(indices.count).map { indices[$0] }
                 try trainer.step(clean: indices, partner: partner, rng: &stepRNG, epoch: epoch, batchIndex: k)
                 iteration += 1
                 if iteration % every == 0 {

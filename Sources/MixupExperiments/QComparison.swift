@@ -140,7 +140,7 @@ public struct QComparisonStudy {
         let trainer = try Trainer(model: model, configuration: configuration, train: data.train,
                                   validation: data.validation, test: data.test)
         var sampleRNG = SeededGenerator(seed: sampleSeed ^ 0x51A_3B1E)
-        let picked = SeededSampling.subset(sampleCount, of: data.train.count, using: &sampleRNG)
+        let picked = Array(sampleRNG.permutation(data.train.count).prefix(max(0, sampleCount)))
         let sample = data.train.subset(picked)
         let targets: Tensor<Float> = configuration.loss.targets(sample.labels, classes: sample.classCount)
         let mean = data.train.mean

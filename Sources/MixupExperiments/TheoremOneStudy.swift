@@ -68,8 +68,8 @@ public struct TheoremOneStudy {
         let n = inputs.shape[0]
         guard n >= 2 else { throw ExperimentError("theorem1: need at least 2 samples, got \(n)") }
         var rng = SeededGenerator(seed: seed)
-        let first = (0..<pairCount).map { _ in SeededSampling.bounded(n, using: &rng) }
-        let second = (0..<pairCount).map { _ in SeededSampling.bounded(n, using: &rng) }
+        let first = (0..<pairCount).map { _ in rng.bounded(n) }
+        let second = (0..<pairCount).map { _ in rng.bounded(n) }
         let xi = inputs.gathering(rows: first), xj = inputs.gathering(rows: second)
         let yi = targets.gathering(rows: first), yj = targets.gathering(rows: second)
         // Both directions of every pair: φ_{i←j}(a) = l(x_i + a(x_j − x_i), y_i) and φ_{j←i}.

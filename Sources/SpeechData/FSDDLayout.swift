@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// The Free Spoken Digit Dataset layout: a flat folder of `{digit}_{speaker}_{index}.wav` files, classes "0"…"9".
 ///
@@ -70,7 +71,7 @@ public enum FSDDLayout {
             throw SpeechDataError(path: folder.path, reason: "no FSDD .wav files found")
         }
         let validationCount = Int((validationFraction * Double(train.count)).rounded())
-        SeededShuffle.shuffle(&train, using: &rng)
+        rng.shuffle(&train)
         var validation = Array(train[0..<validationCount])
         var rest = Array(train[validationCount...])
         validation.sort { $0.0 < $1.0 }

@@ -1,3 +1,4 @@
+import SeededRandom
 /// Row indices of the three splits, each in ascending (file) order.
 public struct SplitIndices: Equatable, Sendable {
     /// Rows for training.
@@ -54,7 +55,7 @@ public enum StratifiedSplitter {
                 result.train.append(rows[0])
                 continue
             }
-            SeededShuffle.shuffle(&rows, using: &rng)
+            rng.shuffle(&rows)
             var validationCount = Int((Double(n) * fractions.validation).rounded())
             var testCount = Int((Double(n) * fractions.test).rounded())
             while validationCount + testCount > n - 1 {

@@ -1,6 +1,7 @@
 import Foundation
 import GraphData
 import XCTest
+import SeededRandom
 
 /// The CSR neighbour sums must equal dense matrix products with the adjacency and its transpose.
 final class NeighbourSumTests: XCTestCase {
@@ -29,11 +30,11 @@ final class NeighbourSumTests: XCTestCase {
         let nodeCount = 23, featureCount = 5, edgeCount = 90
         var sources = [Int32](), targets = [Int32]()
         for _ in 0..<edgeCount {
-            sources.append(Int32(SeededShuffle.uniform(below: UInt64(nodeCount), using: &generator)))
-            targets.append(Int32(SeededShuffle.uniform(below: UInt64(nodeCount), using: &generator)))
+            sources.append(Int32(UInt64(generator.bounded(nodeCount))))
+            targets.append(Int32(UInt64(generator.bounded(nodeCount))))
         }
         let features = (0..<(nodeCount * featureCount)).map { _ in
-            Float(SeededShuffle.uniform(below: 2001, using: &generator)) / 1000 - 1
+            Float(UInt64(generator.bounded(2001))) / 1000 - 1
         }
         let adjacency = try SparseAdjacency(nodeCount: nodeCount, sources: sources, targets: targets)
         XCTAssertFalse(adjacency.isSymmetric)

@@ -1,6 +1,7 @@
 import Foundation
 import GraphData
 import XCTest
+import SeededRandom
 
 /// Stratified k-fold must partition the graphs, keep class proportions per fold (±1), and depend only on the seed.
 final class StratifiedKFoldTests: XCTestCase {
@@ -67,12 +68,12 @@ final class StratifiedKFoldTests: XCTestCase {
     func testShuffleIsAPermutationAndUniformStaysBelowBound() {
         var generator = SplitMix64(seed: 9)
         var values = Array(0..<1000)
-        SeededShuffle.shuffle(&values, using: &generator)
+        generator.shuffle(&values)
         XCTAssertEqual(values.sorted(), Array(0..<1000))
         XCTAssertNotEqual(values, Array(0..<1000))
         var counts = [Int](repeating: 0, count: 3)
         for _ in 0..<30_000 {
-            let draw = SeededShuffle.uniform(below: 3, using: &generator)
+            let draw = UInt64(generator.bounded(3))
             XCTAssertLessThan(draw, 3)
             counts[Int(draw)] += 1
         }

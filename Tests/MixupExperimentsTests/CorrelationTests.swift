@@ -35,9 +35,9 @@ final class CorrelationTests: XCTestCase {
 
     func testSeededPermutationIsAPermutationAndReproducible() {
         var a = SeededGeneratorForTests(seed: 7), b = SeededGeneratorForTests(seed: 7)
-        let p = SeededSampling.permutation(50, using: &a)
+        let p = a.permutation(50)
         XCTAssertEqual(p.sorted(), Array(0..<50))
-        XCTAssertEqual(p, SeededSampling.permutation(50, using: &b))
+        XCTAssertEqual(p, b.permutation(50))
         XCTAssertNotEqual(p, Array(0..<50))
     }
 
@@ -45,7 +45,7 @@ final class CorrelationTests: XCTestCase {
         var rng = SeededGeneratorForTests(seed: 1)
         var seen = Set<Int>()
         for _ in 0..<2000 {
-            let v = SeededSampling.bounded(7, using: &rng)
+            let v = rng.bounded(7)
             XCTAssertTrue((0..<7).contains(v))
             seen.insert(v)
         }

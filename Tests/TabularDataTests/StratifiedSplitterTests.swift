@@ -1,6 +1,7 @@
 import Foundation
 import TabularData
 import XCTest
+import SeededRandom
 
 final class StratifiedSplitterTests: XCTestCase {
     private func letterTable() throws -> RawTable {
@@ -70,15 +71,15 @@ final class StratifiedSplitterTests: XCTestCase {
     func testBoundedIndexIsInRangeAndRoughlyUniform() {
         var rng = SplitMix64(seed: 11)
         var counts = [Int](repeating: 0, count: 3)
-        for _ in 0..<30_000 { counts[SeededShuffle.boundedIndex(3, using: &rng)] += 1 }
+        for _ in 0..<30_000 { counts[rng.bounded(3)] += 1 }
         for n in counts { XCTAssertEqual(Double(n), 10_000, accuracy: 400) }   // ~5 binomial standard deviations (σ ≈ 82)
-        XCTAssertEqual(SeededShuffle.boundedIndex(1, using: &rng), 0)
+        XCTAssertEqual(rng.bounded(1), 0)
     }
 
     func testShuffleIsAPermutation() {
         var rng = SplitMix64(seed: 5)
         var values = Array(0..<100)
-        SeededShuffle.shuffle(&values, using: &rng)
+        rng.shuffle(&values)
         XCTAssertEqual(values.sorted(), Array(0..<100))
         XCTAssertNotEqual(values, Array(0..<100))
     }

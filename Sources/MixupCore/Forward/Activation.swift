@@ -5,9 +5,9 @@ public enum Activation: String, CaseIterable, Codable, Sendable {
     case identity, relu, gelu, tanh, softplus, sigmoid
 }
 
-extension Variable {
-    /// Applies an activation.
-    public func activated(_ f: Activation) -> Variable {
+extension ModelValue {
+    /// Applies an activation — one dispatch for taped values, duals and jets alike.
+    public func activated(_ f: Activation) -> Self {
         switch f {
         case .identity: return self
         case .relu: return relu()

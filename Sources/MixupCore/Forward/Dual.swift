@@ -100,17 +100,6 @@ extension Dual {
     /// GELU(x) = x·Φ(x), by the product rule.
     public func gelu() -> Dual { self * normalCDF() }
 
-    /// Applies an activation.
-    public func activated(_ f: Activation) -> Dual {
-        switch f {
-        case .identity: return self
-        case .relu: return relu()
-        case .gelu: return gelu()
-        case .tanh: return tanh()
-        case .softplus: return softplus()
-        case .sigmoid: return sigmoid()
-        }
-    }
 }
 
 // MARK: Linear maps (sums, shapes): the tangent goes through the same map

@@ -124,15 +124,4 @@ extension Jet {
         return Jet(coefficients: [primal.abs()] + coefficients.dropFirst().map { $0 * sign })
     }
 
-    /// Applies an activation.
-    public func activated(_ f: Activation) -> Jet {
-        switch f {
-        case .identity: return self
-        case .relu: return relu()
-        case .gelu: return gelu()
-        case .tanh: return tanh()
-        case .softplus: return softplus()
-        case .sigmoid: return sigmoid()
-        }
-    }
 }

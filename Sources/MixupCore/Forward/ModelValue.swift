@@ -9,8 +9,12 @@ public protocol ModelValue {
     var shape: [Int] { get }
     /// x·Wᵀ + b for a weight `[out, in]` (PyTorch layout) and an optional bias `[out]`.
     func linear(weight: Variable<Scalar>, bias: Variable<Scalar>?) -> Self
-    /// An elementwise activation.
-    func activated(_ f: Activation) -> Self
+    /// The elementwise nonlinearities an `Activation` names (see `activated(_:)`).
+    func relu() -> Self
+    func gelu() -> Self
+    func tanh() -> Self
+    func softplus() -> Self
+    func sigmoid() -> Self
     /// The same elements with another shape.
     func reshaped(_ shape: [Int]) -> Self
     /// Elementwise sum (residual connections).

@@ -117,7 +117,7 @@ extension Ablation {
 public enum AblationReport {
     /// Markdown: one row per arm with mean ± sample standard deviation of test error (%).
     public static func markdown(_ runs: [Ablation.Run]) -> String {
-        var lines = ["| dataset | method | test error (%) | validation error (%) | seeds | samples/s |",
+        var lines = ["| dataset | arm | test error (%) | validation error (%) | seeds | samples/s |",
                      "|---|---|---|---|---|---|"]
         for dataset in unique(runs.map(\.dataset)) {
             for arm in unique(runs.filter { $0.dataset == dataset }.map(\.arm)) {

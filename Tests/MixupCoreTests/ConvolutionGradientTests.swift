@@ -142,7 +142,7 @@ final class ConvolutionGradientTests: XCTestCase {
     }
 
     func testLargeBatchConvolutionSplitsIntoChunksWithoutChangingResults() {
-        // 2²² patch elements per chunk: 81 patch rows × 28·28 positions → 66 samples per chunk, so 70 take two.
+        // The im2col budget holds fewer patch rows than one sample here, so 70 samples run as many chunks.
         var data = TestData(seed: 24)
         let x = data.tensor([70, 1, 36, 36]), w = data.tensor([2, 1, 9, 9]), b = data.tensor([2])
         let y = Variable.conv2d(Variable(constant: x), weight: Variable(constant: w), bias: Variable(constant: b))

@@ -23,7 +23,13 @@ extension Layer {
     /// in declaration order — the names checkpoints use.
     public var namedParameters: [(name: String, variable: Variable<Scalar>)] {
         var found: [(String, Variable<Scalar>)] = []
-        collectParameters(self, path: "", into: &found)
+        walkStoredProperties(self) { value, path in
+            if let v = value as? Variable<Scalar> {
+                if v.isParameter { found.append((path, v)) }
+                return true
+            }
+            return value is Tensor<Scalar>
+        }
         return found
     }
 
@@ -34,14 +40,12 @@ extension Layer {
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 }
 
-/// Walks stored properties with `Mirror`, collecting parameter variables with their paths.
-private func collectParameters<S: TensorScalar>(_ value: Any, path: String,
-                                                into found: inout [(String, Variable<S>)]) {
-    if let v = value as? Variable<S> {
-        if v.isParameter { found.append((path, v)) }
-        return
-    }
-    if value is Tensor<S> { return }
+/// Visits `value` and, depth-first, every stored property, array element and optional payload
+/// below it, with its dotted path (`layers.0.weight`). `visit` returns true when it consumed a
+/// value, so the walk does not descend into it. Parameters, buffers and modes are all found
+/// this way.
+func walkStoredProperties(_ value: Any, path: String = "", _ visit: (Any, String) -> Bool) {
+    if visit(value, path) { return }
     let mirror = Mirror(reflecting: value)
     guard mirror.displayStyle != .enum else { return }
     for (index, child) in mirror.children.enumerated() {
@@ -53,6 +57,6 @@ private func collectParameters<S: TensorScalar>(_ value: Any, path: String,
             let label = child.label ?? "\(index)"
             name = path.isEmpty ? label : "\(path).\(label)"
         }
-        collectParameters(child.value, path: name, into: &found)
+        walkStoredProperties(child.value, path: name, visit)
     }
 }

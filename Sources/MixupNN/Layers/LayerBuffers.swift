@@ -42,32 +42,16 @@ extension Layer {
     /// Every `RunningStatistics` with the dotted path of the layer that owns it (ending in ".").
     var namedRunningStatistics: [(path: String, statistics: RunningStatistics<Scalar>)] {
         var found: [(String, RunningStatistics<Scalar>)] = []
-        collectRunningStatistics(self, path: "", into: &found)
+        walkStoredProperties(self) { value, path in
+            if let stats = value as? RunningStatistics<Scalar> {
+                // Named by the batch-norm layer that owns it.
+                let owner = path.split(separator: ".").dropLast().joined(separator: ".")
+                found.append((owner.isEmpty ? "" : owner + ".", stats))
+                return true
+            }
+            return value is Variable<Scalar> || value is Tensor<Scalar> || value is ModelMode
+        }
         return found
     }
 }
 
-/// Walks stored properties like parameter discovery does, naming each running-statistics
-/// object by the path of its owner (the batch-norm layer).
-private func collectRunningStatistics<S: TensorScalar>(_ value: Any, path: String,
-                                                       into found: inout [(String, RunningStatistics<S>)]) {
-    if let stats = value as? RunningStatistics<S> {
-        let owner = path.split(separator: ".").dropLast().joined(separator: ".")
-        found.append((owner.isEmpty ? "" : owner + ".", stats))
-        return
-    }
-    if value is Variable<S> || value is Tensor<S> || value is ModelMode { return }
-    let mirror = Mirror(reflecting: value)
-    guard mirror.displayStyle != .enum else { return }
-    for (index, child) in mirror.children.enumerated() {
-        let name: String
-        switch mirror.displayStyle {
-        case .optional: name = path
-        case .collection: name = path.isEmpty ? "\(index)" : "\(path).\(index)"
-        default:
-            let label = child.label ?? "\(index)"
-            name = path.isEmpty ? label : "\(path).\(label)"
-        }
-        collectRunningStatistics(child.value, path: name, into: &found)
-    }
-}

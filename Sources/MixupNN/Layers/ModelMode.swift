@@ -26,7 +26,13 @@ extension Layer {
     /// Every distinct `ModelMode` reachable through stored properties (usually one per model).
     public var modelModes: [ModelMode] {
         var found: [ModelMode] = [], seen = Set<ObjectIdentifier>()
-        collectReferences(self, into: &found, seen: &seen)
+        walkStoredProperties(self) { value, _ in
+            if let mode = value as? ModelMode {
+                if seen.insert(ObjectIdentifier(mode)).inserted { found.append(mode) }
+                return true
+            }
+            return value is Variable<Scalar> || value is Tensor<Scalar>
+        }
         return found
     }
 
@@ -52,15 +58,4 @@ extension Layer {
         defer { for (mode, value) in zip(modes, saved) { mode.updatesRunningStatistics = value } }
         return try body()
     }
-}
-
-/// Walks stored properties with `Mirror`, collecting instances of `T` (by identity, once each).
-func collectReferences<T: AnyObject>(_ value: Any, into found: inout [T], seen: inout Set<ObjectIdentifier>) {
-    if let object = value as? T {
-        if seen.insert(ObjectIdentifier(object)).inserted { found.append(object) }
-        return
-    }
-    if value is Variable<Float> || value is Variable<Double> || value is Tensor<Float> || value is Tensor<Double> { return }
-    let mirror = Mirror(reflecting: value)
-    for child in mirror.children { collectReferences(child.value, into: &found, seen: &seen) }
 }

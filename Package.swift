@@ -37,9 +37,13 @@ let package = Package(
         // Version-stable seeded draws shared by the engine and every dataset adapter.
         .target(name: "SeededRandom"),
 
+        // Hand-vectorised C kernels (direct small-channel convolution, 2×2 max pooling), compiled
+        // per instruction set and chosen at load time.
+        .target(name: "CKernels"),
+
         // Engine and layers.
         .target(name: "MixupCore", dependencies: [
-            "CBLAS", "SeededRandom", .product(name: "RealModule", package: "swift-numerics"),
+            "CBLAS", "CKernels", "SeededRandom", .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "SafeTensors"),
         .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors"]),

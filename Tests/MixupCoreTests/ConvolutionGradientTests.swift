@@ -74,6 +74,7 @@ final class ConvolutionGradientTests: XCTestCase {
     }
 
     func testEveryImageOpGradientMatchesFiniteDifferences() {
+        forEachConvolutionAlgorithm { algorithm in
         var data = TestData(seed: 21)
         for c in Self.cases {
             let inputs = c.shapes.map { data.tensor($0) }
@@ -87,12 +88,14 @@ final class ConvolutionGradientTests: XCTestCase {
             for (k, x) in inputs.enumerated() {
                 let numeric = FiniteDifferences.gradient(of: { xk in var xs = inputs; xs[k] = xk; return loss(xs) }, at: x)
                 let err = relativeError(grads[leaves[k]], numeric)
-                XCTAssertLessThanOrEqual(err, 1e-6, "\(c.name): gradient of input \(k) off by \(err)")
+                XCTAssertLessThanOrEqual(err, 1e-6, "\(c.name) (\(algorithm)): gradient of input \(k) off by \(err)")
             }
+        }
         }
     }
 
     func testEveryImageOpTangentMatchesFiniteDifferences() {
+        forEachConvolutionAlgorithm { algorithm in
         var data = TestData(seed: 22)
         for c in Self.cases {
             let inputs = c.shapes.map { data.tensor($0) }
@@ -104,7 +107,8 @@ final class ConvolutionGradientTests: XCTestCase {
             let primalErr = relativeError(jvp.primal.value, c.taped(inputs.map { Variable(constant: $0) }).value)
             XCTAssertLessThanOrEqual(primalErr, 1e-12, "\(c.name): primal")
             let err = relativeError(jvp.tangent.value, numeric)
-            XCTAssertLessThanOrEqual(err, 1e-6, "\(c.name): tangent off by \(err)")
+            XCTAssertLessThanOrEqual(err, 1e-6, "\(c.name) (\(algorithm)): tangent off by \(err)")
+        }
         }
     }
 

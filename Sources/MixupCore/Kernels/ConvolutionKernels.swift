@@ -149,6 +149,132 @@ func samplesPerChunk(_ g: WindowGeometry) -> Int {
     return max(1, min(g.batch, (1 << 15) / perSample))
 }
 
+// MARK: Choosing a scheme
+
+/// How `conv2d` computes a convolution: im2col + OpenBLAS GEMM, or the direct kernels of
+/// `CKernels` (vectorised along output rows; stride 1, square kernels, padding < kernel).
+public enum ConvolutionAlgorithm: String, Sendable, CaseIterable {
+    /// Direct for layers with few input channels × kernel taps and few output channels, where
+    /// the GEMM has too few rows to run well; im2col + GEMM otherwise (see `usesDirectConvolution`).
+    case automatic
+    /// Always im2col + GEMM.
+    case im2colGEMM
+    /// Direct whenever the layer qualifies (stride 1, square kernel, padding < kernel).
+    case direct
+
+    /// The process-wide choice (like `BLAS.threadCount`). Tests and benchmarks pin it to compare
+    /// the schemes; both compute the same sums, in a different order.
+    public static var preferred: ConvolutionAlgorithm = .automatic
+}
+
+/// Whether this layer runs on the direct kernels. The automatic rule was measured on this
+/// project's machines (Benchmarks/README.md, "conv2d direct vs im2col"): direct wins while the
+/// patch (C·kh·kw) and the output channel count are small — LeNet's 25/150-tap patches with 6/16
+/// outputs — and GEMM wins once both grow (VGG/ResNet 3×3 layers with 64+ channels).
+func usesDirectConvolution(_ g: WindowGeometry, outputChannels: Int) -> Bool {
+    guard g.stride == 1, g.kernelHeight == g.kernelWidth, g.padding < g.kernelHeight else { return false }
+    switch ConvolutionAlgorithm.preferred {
+    case .im2colGEMM: return false
+    case .direct: return true
+    case .automatic: return g.patchSize <= directPatchLimit && outputChannels <= directOutputChannelLimit
+    }
+}
+
+/// Largest C·kh·kw the automatic rule sends to the direct kernels.
+let directPatchLimit = 256
+/// Largest output channel count the automatic rule sends to the direct kernels.
+let directOutputChannelLimit = 32
+
+/// The direct forward pass; nil if the kernel could not allocate its scratch buffer.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func directConvolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ g: WindowGeometry, _ weight: Tensor<T>,
+                                               _ bias: Tensor<T>?, outputChannels: Int) -> Tensor<T>? {
+    let total = g.batch * outputChannels * g.outputPlane
+    var ok = true
+    let out = [T](unsafeUninitializedCapacity: total) { buffer, count in
+        x.withUnsafeBufferPointer { xb in
+            weight.withUnsafeBufferPointer { wb in
+                if let bias {
+                    bias.withUnsafeBufferPointer { bb in
+                        ok = T.directConvolution(xb.baseAddress!, g, weight: wb.baseAddress!, outputChannels: outputChannels,
+                                                 bias: bb.baseAddress!, into: buffer.baseAddress!)
+                    }
+                } else {
+                    ok = T.directConvolution(xb.baseAddress!, g, weight: wb.baseAddress!, outputChannels: outputChannels,
+                                             bias: nil, into: buffer.baseAddress!)
+                }
+            }
+        }
+        count = ok ? total : 0
+    }
+    return ok ? Tensor(shape: [g.batch, outputChannels, g.outputHeight, g.outputWidth], scalars: out) : nil
+}
+
+/// The direct backward pass: ∂b = Σ g, ∂W by `directConvolutionWeightGradient`, and ∂x as the
+/// "full" correlation of g with the spatially flipped, channel-transposed kernel — a direct forward
+/// convolution with padding kh − 1 − p. Nil if a kernel could not allocate its scratch buffer.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func directConvolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<T>, weight: Tensor<T>,
+                                                _ g: WindowGeometry, needInput: Bool, needWeight: Bool, needBias: Bool)
+    -> (input: Tensor<T>?, weight: Tensor<T>?, bias: Tensor<T>?)? {
+    let outC = weight.shape[0], k = g.kernelHeight, plane = g.outputPlane
+    var db = [T](repeating: 0, count: needBias ? outC : 0)
+    var weightGradient: Tensor<T>? = nil
+    if needWeight {
+        var dw = [T](repeating: 0, count: weight.count)
+        var ok = true
+        x.withUnsafeBufferPointer { xb in
+            gradOut.withUnsafeBufferPointer { gb in
+                dw.withUnsafeMutableBufferPointer { dwb in
+                    db.withUnsafeMutableBufferPointer { dbb in
+                        ok = T.directConvolutionWeightGradient(xb.baseAddress!, g, outputGradient: gb.baseAddress!,
+                                                               outputChannels: outC, addingInto: dwb.baseAddress!,
+                                                               biasGradient: needBias ? dbb.baseAddress! : nil)
+                    }
+                }
+            }
+        }
+        guard ok else { return nil }
+        weightGradient = Tensor(shape: weight.shape, scalars: dw)
+    } else if needBias {
+        gradOut.withUnsafeBufferPointer { gb in
+            for n in 0..<g.batch {
+                for o in 0..<outC {
+                    let row = gb.baseAddress! + (n * outC + o) * plane
+                    var acc: T = 0
+                    for q in 0..<plane { acc += row[q] }
+                    db[o] += acc
+                }
+            }
+        }
+    }
+    let bias: Tensor<T>? = needBias ? Tensor(shape: [outC], scalars: db) : nil
+    var inputGradient: Tensor<T>? = nil
+    if needInput {
+        // flipped[c, o, i, j] = W[o, c, k−1−i, k−1−j]
+        let c = g.channels
+        var flipped = [T](repeating: 0, count: weight.count)
+        weight.withUnsafeBufferPointer { wb in
+            for o in 0..<outC {
+                for ci in 0..<c {
+                    for i in 0..<k {
+                        for j in 0..<k {
+                            flipped[((ci * outC + o) * k + i) * k + j] = wb[((o * c + ci) * k + (k - 1 - i)) * k + (k - 1 - j)]
+                        }
+                    }
+                }
+            }
+        }
+        let full = WindowGeometry(input: gradOut.shape, kernelHeight: k, kernelWidth: k, stride: 1, padding: k - 1 - g.padding)
+        guard let dx = directConvolutionForward(gradOut, full, Tensor(shape: [c, outC, k, k], scalars: flipped), nil,
+                                                outputChannels: c) else { return nil }
+        inputGradient = dx
+    }
+    return (inputGradient, weightGradient, bias)
+}
+
 // MARK: Convolution
 
 /// y[n, o] = Σ_c W[o, c] ⋆ x[n, c] + b[o] for x `[N, C, H, W]`, W `[O, C, kh, kw]`: im2col on
@@ -167,6 +293,10 @@ func convolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ weight: Tensor<T>, _ 
     let total = g.batch * outC * plane
     guard total > 0, k > 0 else {
         return Tensor(shape: [g.batch, outC, g.outputHeight, g.outputWidth], scalars: [T](repeating: 0, count: total))
+    }
+    if usesDirectConvolution(g, outputChannels: outC),
+       let y = directConvolutionForward(x, g, weight, bias, outputChannels: outC) {
+        return y
     }
     // Every element is written below (GEMM product + bias), so skip the zero fill.
     var out = [T](unsafeUninitializedCapacity: total) { _, count in count = total }
@@ -219,6 +349,11 @@ func convolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<
     let outC = weight.shape[0], plane = g.outputPlane, k = g.patchSize
     precondition(gradOut.shape == [g.batch, outC, g.outputHeight, g.outputWidth],
                  "conv2d backward: gradient \(gradOut.shape) does not match the output shape")
+    if usesDirectConvolution(g, outputChannels: outC),
+       let grads = directConvolutionBackward(gradOut, input: x, weight: weight, g,
+                                             needInput: needInput, needWeight: needWeight, needBias: needBias) {
+        return grads
+    }
     var dx: [T] = needInput ? [T](repeating: 0, count: x.count) : []
     var dw: [T] = needWeight ? [T](repeating: 0, count: weight.count) : []
     var db: [T] = needBias ? [T](repeating: 0, count: outC) : []
@@ -296,7 +431,19 @@ func maxPoolForward<T: TensorScalar>(_ x: Tensor<T>, kernel: Int, stride: Int, p
     precondition(padding * 2 <= kernel, "max pooling padding \(padding) must be at most half the kernel \(kernel)")
     let oh = g.outputHeight, ow = g.outputWidth, planes = g.batch * g.channels
     if kernel == 2 && stride == 2 && padding == 0 {
-        let (out, arg) = maxPool2x2(x, g)
+        let total = planes * oh * ow
+        var arg = [Int](unsafeUninitializedCapacity: total) { _, count in count = total }
+        let out = [T](unsafeUninitializedCapacity: total) { ob, count in
+            x.withUnsafeBufferPointer { xb in
+                arg.withUnsafeMutableBufferPointer { ab in
+                    if total > 0 {
+                        T.maxPool2x2(xb.baseAddress!, planes: planes, height: g.height, width: g.width,
+                                     into: ob.baseAddress!, argmax: ab.baseAddress!)
+                    }
+                }
+            }
+            count = total
+        }
         return (Tensor(shape: [g.batch, g.channels, oh, ow], scalars: out), arg)
     }
     var out = [T](repeating: 0, count: planes * oh * ow)
@@ -328,46 +475,6 @@ func maxPoolForward<T: TensorScalar>(_ x: Tensor<T>, kernel: Int, stride: Int, p
         }
     }
     return (Tensor(shape: [g.batch, g.channels, oh, ow], scalars: out), arg)
-}
-
-/// The common 2×2, stride 2, unpadded max pooling without per-window bounds: the same
-/// scan order and tie/NaN rule as the general loop (first maximum wins, a NaN wins), so the
-/// routing is identical.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
-func maxPool2x2<T: TensorScalar>(_ x: Tensor<T>, _ g: WindowGeometry) -> (output: [T], argmax: [Int]) {
-    let oh = g.outputHeight, ow = g.outputWidth, w = g.width, planes = g.batch * g.channels
-    let total = planes * oh * ow
-    var out = [T](unsafeUninitializedCapacity: total) { _, count in count = total }
-    var arg = [Int](unsafeUninitializedCapacity: total) { _, count in count = total }
-    x.withUnsafeBufferPointer { xb in
-        out.withUnsafeMutableBufferPointer { ob in
-            arg.withUnsafeMutableBufferPointer { ab in
-                guard let xp = xb.baseAddress, let op = ob.baseAddress, let ap = ab.baseAddress else { return }
-                for pl in 0..<planes {
-                    let base = pl * g.inputPlane
-                    for oy in 0..<oh {
-                        let row0 = base + 2 * oy * w, row1 = row0 + w
-                        let o = (pl * oh + oy) * ow
-                        for ox in 0..<ow {
-                            let i0 = row0 + 2 * ox, i2 = row1 + 2 * ox
-                            // Selects rather than branches: on real activations "which of the four
-                            // wins" is unpredictable, and mispredictions dominated this loop.
-                            var best = xp[i0], bestIndex = i0   // −∞ < x[i0] or x[i0] is NaN: the first always wins
-                            let v1 = xp[i0 + 1], t1 = v1 > best || v1 != v1
-                            best = t1 ? v1 : best; bestIndex = t1 ? i0 + 1 : bestIndex
-                            let v2 = xp[i2], t2 = v2 > best || v2 != v2
-                            best = t2 ? v2 : best; bestIndex = t2 ? i2 : bestIndex
-                            let v3 = xp[i2 + 1], t3 = v3 > best || v3 != v3
-                            best = t3 ? v3 : best; bestIndex = t3 ? i2 + 1 : bestIndex
-                            op[o + ox] = best; ap[o + ox] = bestIndex
-                        }
-                    }
-                }
-            }
-        }
-    }
-    return (out, arg)
 }
 
 /// out[i] = x[indices[i]]: reads the elements at flat `indices` into a tensor of `shape`.

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import RealModule
 
 /// A floating-point type the engine computes in: `Float` for training, `Double` for gradient checks.
@@ -13,6 +14,23 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Codable, Sendable, Cust
         alpha: Self, a: UnsafePointer<Self>, lda: Int,
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    /// Direct stride-1 convolution of x `[n, c, h, w]` with weight `[o, c, kh, kw]` (CKernels):
+    /// writes all of y. False only if the kernel could not get its scratch memory.
+    static func directConvolution(
+        _ x: UnsafePointer<Self>, _ g: WindowGeometry, weight: UnsafePointer<Self>, outputChannels: Int,
+        bias: UnsafePointer<Self>?, into y: UnsafeMutablePointer<Self>) -> Bool
+
+    /// Adds the weight gradient of `directConvolution` for the output gradient gy into dweight,
+    /// and the bias gradient into dbias when given.
+    static func directConvolutionWeightGradient(
+        _ x: UnsafePointer<Self>, _ g: WindowGeometry, outputGradient gy: UnsafePointer<Self>,
+        outputChannels: Int, addingInto dweight: UnsafeMutablePointer<Self>,
+        biasGradient dbias: UnsafeMutablePointer<Self>?) -> Bool
+
+    /// Vectorised 2×2, stride-2 max pooling of `planes` planes of h×w with flat argmax indices.
+    static func maxPool2x2(_ x: UnsafePointer<Self>, planes: Int, height: Int, width: Int,
+                           into y: UnsafeMutablePointer<Self>, argmax: UnsafeMutablePointer<Int>)
 }
 
 @inline(__always)
@@ -30,6 +48,31 @@ extension Float: TensorScalar {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
                     beta, c, Int32(ldc))
     }
+
+    /// Direct convolution through `mixup_conv2d_direct_f32`.
+    public static func directConvolution(
+        _ x: UnsafePointer<Float>, _ g: WindowGeometry, weight: UnsafePointer<Float>, outputChannels: Int,
+        bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>) -> Bool {
+        mixup_conv2d_direct_f32(x, g.batch, g.channels, g.height, g.width, weight, outputChannels,
+                                g.kernelHeight, g.kernelWidth, g.padding, g.padding, bias, y) == 0
+    }
+
+    /// Weight gradient through `mixup_conv2d_weight_grad_f32`.
+    public static func directConvolutionWeightGradient(
+        _ x: UnsafePointer<Float>, _ g: WindowGeometry, outputGradient gy: UnsafePointer<Float>,
+        outputChannels: Int, addingInto dweight: UnsafeMutablePointer<Float>,
+        biasGradient dbias: UnsafeMutablePointer<Float>?) -> Bool {
+        mixup_conv2d_weight_grad_f32(x, g.batch, g.channels, g.height, g.width, gy, outputChannels,
+                                     g.kernelHeight, g.kernelWidth, g.padding, g.padding, dweight, dbias) == 0
+    }
+
+    /// 2×2 max pooling through `mixup_maxpool2x2_f32`.
+    public static func maxPool2x2(_ x: UnsafePointer<Float>, planes: Int, height: Int, width: Int,
+                                  into y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int>) {
+        argmax.withMemoryRebound(to: Int64.self, capacity: planes * (height / 2) * (width / 2)) {
+            mixup_maxpool2x2_f32(x, planes, height, width, y, $0)
+        }
+    }
 }
 
 extension Double: TensorScalar {
@@ -43,6 +86,31 @@ extension Double: TensorScalar {
         cblas_dgemm(CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
                     beta, c, Int32(ldc))
+    }
+
+    /// Direct convolution through `mixup_conv2d_direct_f64`.
+    public static func directConvolution(
+        _ x: UnsafePointer<Double>, _ g: WindowGeometry, weight: UnsafePointer<Double>, outputChannels: Int,
+        bias: UnsafePointer<Double>?, into y: UnsafeMutablePointer<Double>) -> Bool {
+        mixup_conv2d_direct_f64(x, g.batch, g.channels, g.height, g.width, weight, outputChannels,
+                                g.kernelHeight, g.kernelWidth, g.padding, g.padding, bias, y) == 0
+    }
+
+    /// Weight gradient through `mixup_conv2d_weight_grad_f64`.
+    public static func directConvolutionWeightGradient(
+        _ x: UnsafePointer<Double>, _ g: WindowGeometry, outputGradient gy: UnsafePointer<Double>,
+        outputChannels: Int, addingInto dweight: UnsafeMutablePointer<Double>,
+        biasGradient dbias: UnsafeMutablePointer<Double>?) -> Bool {
+        mixup_conv2d_weight_grad_f64(x, g.batch, g.channels, g.height, g.width, gy, outputChannels,
+                                     g.kernelHeight, g.kernelWidth, g.padding, g.padding, dweight, dbias) == 0
+    }
+
+    /// 2×2 max pooling through `mixup_maxpool2x2_f64`.
+    public static func maxPool2x2(_ x: UnsafePointer<Double>, planes: Int, height: Int, width: Int,
+                                  into y: UnsafeMutablePointer<Double>, argmax: UnsafeMutablePointer<Int>) {
+        argmax.withMemoryRebound(to: Int64.self, capacity: planes * (height / 2) * (width / 2)) {
+            mixup_maxpool2x2_f64(x, planes, height, width, y, $0)
+        }
     }
 }
 

@@ -1,0 +1,37 @@
+// MixupLab's hand-vectorised CPU kernels for the shapes OpenBLAS handles poorly: stride-1
+// convolutions with few channels (LeNet, first layers) and 2×2 max pooling. Each entry point has a
+// float and a double version; MixupCore picks between them and im2col + GEMM (see
+// ConvolutionKernels.swift). Compiled once per instruction set (AVX-512, AVX2+FMA, baseline) and
+// chosen at load time, so the package still runs on any x86-64 or arm64 machine.
+#ifndef MIXUPLAB_CKERNELS_H
+#define MIXUPLAB_CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// y[n,o] = bias[o] + Σ_c weight[o,c] ⋆ x[n,c]: direct stride-1 cross-correlation of
+/// x [n,c,h,w] with weight [o,c,kh,kw], zero padding (padH, padW); y is [n,o,h+2padH−kh+1,w+2padW−kw+1].
+/// `bias` may be NULL. Every element of y is written. Returns 0, or −1 if scratch memory ran out.
+int mixup_conv2d_direct_f32(const float *x, long n, long c, long h, long w,
+                            const float *weight, long o, long kh, long kw, long padH, long padW,
+                            const float *bias, float *y);
+int mixup_conv2d_direct_f64(const double *x, long n, long c, long h, long w,
+                            const double *weight, long o, long kh, long kw, long padH, long padW,
+                            const double *bias, double *y);
+
+/// dweight[o,c,ki,kj] += Σ_{n,oy,ox} gy[n,o,oy,ox] · xpad[n,c,oy+ki,ox+kj]: the weight gradient of
+/// `mixup_conv2d_direct_*` for the output gradient gy, and dbias[o] += Σ gy[n,o] unless dbias is
+/// NULL. Returns 0, or −1 if scratch memory ran out.
+int mixup_conv2d_weight_grad_f32(const float *x, long n, long c, long h, long w,
+                                 const float *gy, long o, long kh, long kw, long padH, long padW,
+                                 float *dweight, float *dbias);
+int mixup_conv2d_weight_grad_f64(const double *x, long n, long c, long h, long w,
+                                 const double *gy, long o, long kh, long kw, long padH, long padW,
+                                 double *dweight, double *dbias);
+
+/// 2×2, stride-2, unpadded max pooling of `planes` planes of h×w: y [planes, h/2, w/2] and, per
+/// output, the flat index into x of its maximum (first maximum wins; a NaN wins over numbers).
+void mixup_maxpool2x2_f32(const float *x, long planes, long h, long w, float *y, int64_t *argmax);
+void mixup_maxpool2x2_f64(const double *x, long planes, long h, long w, double *y, int64_t *argmax);
+
+#endif

@@ -1,5 +1,8 @@
 import ArgumentParser
 import MixupCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `mixuplab` command line.
 @main
@@ -13,6 +16,9 @@ struct MixupLab: ParsableCommand {
     /// step (measured ~1.5× on LeNet-5 training: a third of a step was page faults). The price:
     /// freed memory stays with the process until it exits.
     static func main() {
+        // Progress lines reach a log file (`mixuplab train … > run.log`) as they are printed,
+        // not in 4 KB blocks at the end of a long run.
+        setvbuf(stdout, nil, _IOLBF, 0)
         _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 256 << 20)
         _ = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 512 << 20)
         main(Array(CommandLine.arguments.dropFirst()))

@@ -18,6 +18,8 @@ public enum UnaryFunction: Sendable {
 /// Binary elementwise operations with NumPy-style broadcasting.
 public enum BinaryFunction: Sendable {
     case add, subtract, multiply, divide
+    /// a where b > 0, else 0: ReLU's pullback in one pass (g gated by the input's sign).
+    case gate
 }
 
 @inline(__always)
@@ -64,8 +66,11 @@ func applyUnary<T: TensorScalar>(_ f: UnaryFunction, _ input: UnsafeBufferPointe
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func mapTensor<T: TensorScalar>(_ f: UnaryFunction, _ x: Tensor<T>) -> Tensor<T> {
-    var out = [T](repeating: 0, count: x.count)
-    x.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { ob in applyUnary(f, xb, ob) } }
+    // Every element is written, so skip the zero fill (a memset per activation otherwise).
+    let out = [T](unsafeUninitializedCapacity: x.count) { ob, count in
+        x.withUnsafeBufferPointer { xb in applyUnary(f, xb, UnsafeMutableBufferPointer(rebasing: ob[0..<x.count])) }
+        count = x.count
+    }
     return Tensor(shape: x.shape, scalars: out)
 }
 
@@ -87,6 +92,7 @@ func binaryRow<T: TensorScalar>(_ f: BinaryFunction, _ a: UnsafePointer<T>, _ sa
     case .subtract: for k in 0..<count { out[k] = a[k &* sa] - b[k &* sb] }
     case .multiply: for k in 0..<count { out[k] = a[k &* sa] * b[k &* sb] }
     case .divide: for k in 0..<count { out[k] = a[k &* sa] / b[k &* sb] }
+    case .gate: for k in 0..<count { out[k] = b[k &* sb] > 0 ? a[k &* sa] : 0 }
     }
 }
 
@@ -121,40 +127,49 @@ func applyBinary<T: TensorScalar>(_ f: BinaryFunction, _ a: Tensor<T>, _ b: Tens
         preconditionFailure("cannot broadcast shapes \(a.shape) and \(b.shape)")
     }
     let count = shape.product
-    var out = [T](repeating: 0, count: count)
-    guard count > 0 else { return Tensor(shape: shape, scalars: out) }
-    a.withUnsafeBufferPointer { ab in
-        b.withUnsafeBufferPointer { bb in
-            out.withUnsafeMutableBufferPointer { ob in
-                let ap = ab.baseAddress!, bp = bb.baseAddress!, op = ob.baseAddress!
-                if a.shape == b.shape {
-                    binaryRow(f, ap, 1, bp, 1, op, count)
-                } else if b.count == 1 {
-                    binaryRow(f, ap, 1, bp, 0, op, count)
-                } else if a.count == 1 {
-                    binaryRow(f, ap, 0, bp, 1, op, count)
-                } else {
-                    // General case: loop over all leading axes, run the last axis as a row.
-                    let sa = broadcastStrides(a.shape, in: shape), sb = broadcastStrides(b.shape, in: shape)
-                    let inner = shape[shape.count - 1], ia = sa[shape.count - 1], ib = sb[shape.count - 1]
-                    let outerRank = shape.count - 1
-                    var index = [Int](repeating: 0, count: outerRank)
-                    var offA = 0, offB = 0, offOut = 0
-                    while offOut < count {
-                        binaryRow(f, ap + offA, ia, bp + offB, ib, op + offOut, inner)
-                        offOut += inner
-                        // Odometer increment over the leading axes.
-                        var axis = outerRank - 1
-                        while axis >= 0 {
-                            index[axis] += 1; offA += sa[axis]; offB += sb[axis]
-                            if index[axis] < shape[axis] { break }
-                            offA -= sa[axis] * shape[axis]; offB -= sb[axis] * shape[axis]
-                            index[axis] = 0; axis -= 1
-                        }
-                    }
-                }
+    guard count > 0 else { return Tensor(shape: shape, scalars: []) }
+    // Every element is written below (the odometer visits every row), so skip the zero fill.
+    let out = [T](unsafeUninitializedCapacity: count) { ob, initialized in
+        a.withUnsafeBufferPointer { ab in
+            b.withUnsafeBufferPointer { bb in
+                binaryBroadcast(f, ab.baseAddress!, a.shape, bb.baseAddress!, b.shape, ob.baseAddress!, shape)
+            }
+        }
+        initialized = count
+    }
+    return Tensor(shape: shape, scalars: out)
+}
+
+/// The loops of `applyBinary` over raw buffers: equal shapes and scalar operands as one row,
+/// everything else row by row with an odometer over the leading axes.
+@inline(__always)
+func binaryBroadcast<T: TensorScalar>(_ f: BinaryFunction, _ ap: UnsafePointer<T>, _ aShape: [Int],
+                                      _ bp: UnsafePointer<T>, _ bShape: [Int],
+                                      _ op: UnsafeMutablePointer<T>, _ shape: [Int]) {
+    let count = shape.product
+    if aShape == bShape {
+        binaryRow(f, ap, 1, bp, 1, op, count)
+    } else if bShape.product == 1 {
+        binaryRow(f, ap, 1, bp, 0, op, count)
+    } else if aShape.product == 1 {
+        binaryRow(f, ap, 0, bp, 1, op, count)
+    } else {
+        let sa = broadcastStrides(aShape, in: shape), sb = broadcastStrides(bShape, in: shape)
+        let inner = shape[shape.count - 1], ia = sa[shape.count - 1], ib = sb[shape.count - 1]
+        let outerRank = shape.count - 1
+        var index = [Int](repeating: 0, count: outerRank)
+        var offA = 0, offB = 0, offOut = 0
+        while offOut < count {
+            binaryRow(f, ap + offA, ia, bp + offB, ib, op + offOut, inner)
+            offOut += inner
+            // Odometer increment over the leading axes.
+            var axis = outerRank - 1
+            while axis >= 0 {
+                index[axis] += 1; offA += sa[axis]; offB += sb[axis]
+                if index[axis] < shape[axis] { break }
+                offA -= sa[axis] * shape[axis]; offB -= sb[axis] * shape[axis]
+                index[axis] = 0; axis -= 1
             }
         }
     }
-    return Tensor(shape: shape, scalars: out)
 }

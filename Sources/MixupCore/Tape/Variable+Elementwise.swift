@@ -16,7 +16,11 @@ extension Variable {
     /// log(1 + eˣ), computed stably; its derivative is the sigmoid.
     public func softplus() -> Variable { elementwise(.softplus) { x, _ in x.map(.sigmoid) } }
     /// max(x, 0); the derivative at 0 is taken as 0.
-    public func relu() -> Variable { elementwise(.relu) { x, _ in x.map(.step) } }
+    /// The pullback gates g by x > 0 in one pass instead of building the step mask and multiplying.
+    public func relu() -> Variable {
+        let x = value
+        return Variable.record(x.map(.relu), parents: [self]) { g in [.apply(.gate, g, x)] }
+    }
     /// |x|; the derivative at 0 is taken as 0.
     public func abs() -> Variable { elementwise(.abs) { x, _ in x.map(.sign) } }
     public func square() -> Variable { elementwise(.square) { x, _ in x * 2 } }

@@ -59,12 +59,26 @@ awk -F'│' '
             r = (v != "-" && lerm != "-" && lerm > 0) ? sprintf("%.2f", v / lerm) : "-"
             printf "%-40s %16s %9s\n", arms[i], show(k), r
         }
-        printf "\n%-40s %16s %16s\n", "conv2d fwd+bwd b100 (GFLOP/s)", "conv", "sgemm raw"
-        printf "%-40s %16s %16s\n", "conv1 1->6 5x5 pad2 28x28", show("conv2d fwd+bwd conv1 1->6 5x5 pad2 28x28 b100|GFLOP/s"), show("sgemm raw 6x25x78400|GFLOP/s")
-        printf "%-40s %16s %16s\n", "conv2 6->16 5x5 14x14", show("conv2d fwd+bwd conv2 6->16 5x5 14x14 b100|GFLOP/s"), show("sgemm raw 16x150x10000|GFLOP/s")
+        printf "\n%-30s %14s %14s %14s\n", "conv2d fwd+bwd (GFLOP/s)", "direct", "im2col+GEMM", "sgemm raw"
+        nc = split("conv1 1->6 5x5 pad2 28x28 b100|conv2 6->16 5x5 14x14 b100|cifar 3->16 3x3 pad1 32x32 b100|vgg 64->64 3x3 pad1 16x16 b20", layers, "|")
+        split("6x25x78400|16x150x10000||", raws, "|")
+        for (i = 1; i <= nc; i++) {
+            raw = raws[i] == "" ? "-" : show("sgemm raw " raws[i] "|GFLOP/s")
+            printf "%-30s %14s %14s %14s\n", layers[i], show("conv2d fwd+bwd " layers[i] " direct|GFLOP/s"), show("conv2d fwd+bwd " layers[i] " im2colGEMM|GFLOP/s"), raw
+        }
         printf "\n%-40s %16s\n", "elementwise on 100x128", "Melem/s"
         m = split("relu|exp|add bias (broadcast)|zeros Tensor|zeros [Float]", kernels, "|")
         for (i = 1; i <= m; i++) printf "%-40s %16s\n", kernels[i], show("elementwise " kernels[i] " 100x128|Melem/s")
         print "\nThe machine is shared: compare rows of the same run, not numbers across runs."
     }
 ' "$report"
+
+# Optional peers, run right after in the same session so the ratios share the machine's load:
+# PEERS_PYTHON=/path/to/venv/bin/python ./compare.sh (a venv with torch, jax and jaxlib; see README).
+if [[ -n "${PEERS_PYTHON:-}" ]]; then
+    echo
+    echo "Peers (Peers/lenet_peers.py, same LeNet-5 step; median (best) of 5 blocks):"
+    for threads in 1 2; do
+        "$PEERS_PYTHON" Peers/lenet_peers.py --threads "$threads" 2>/dev/null || echo "peer run with $threads thread(s) failed" >&2
+    done
+fi

@@ -39,24 +39,32 @@ func registerTrainerBenchmarks() {
     }
 }
 
-/// LeNet-5's two convolutions at batch 100 on 28×28 inputs, forward + backward (∂x and ∂W),
-/// in GFLOP/s of the three GEMMs each pass does (2·M·K·N each), next to "sgemm raw" on the
-/// same M×K×N shapes.
+/// Convolution forward + backward (∂x and ∂W) at batch 100 under each algorithm, in GFLOP/s of
+/// the three GEMMs each pass amounts to (2·M·K·N each), next to "sgemm raw" on the LeNet shapes.
+/// LeNet's two layers plus a first CIFAR layer and a VGG-width layer: the rows that set
+/// `ConvolutionAlgorithm.automatic`'s limits (direct for small patch × output channels).
 func registerConvolutionBenchmarks() {
     let layers: [(String, [Int], [Int], Int, GemmShape)] = [
         ("conv1 1->6 5x5 pad2 28x28", [100, 1, 28, 28], [6, 1, 5, 5], 2, GemmShape(m: 6, k: 25, n: 78_400)),
         ("conv2 6->16 5x5 14x14", [100, 6, 14, 14], [16, 6, 5, 5], 0, GemmShape(m: 16, k: 150, n: 10_000)),
+        ("cifar 3->16 3x3 pad1 32x32", [100, 3, 32, 32], [16, 3, 3, 3], 1, GemmShape(m: 16, k: 27, n: 102_400)),
+        ("vgg 64->64 3x3 pad1 16x16", [20, 64, 16, 16], [64, 64, 3, 3], 1, GemmShape(m: 64, k: 576, n: 5_120)),
     ]
     for (label, xShape, wShape, padding, gemm) in layers {
-        Benchmark("conv2d fwd+bwd \(label) b100", configuration: engineConfiguration(gflopsMetric)) { benchmark in
-            var rng = SeededGenerator(seed: 8)
-            let x = Variable(differentiable: Tensor<Float>.normal(shape: xShape, using: &rng))
-            let w = Variable(parameter: Tensor<Float>.normal(shape: wShape, using: &rng))
-            let b = Variable(parameter: Tensor<Float>(zeros: [wShape[0]]))
-            measureRate(benchmark, gflopsMetric, workPerIteration: 3 * gemm.flops, unit: 1e9) {
-                for _ in benchmark.scaledIterations {
-                    let y = Variable.conv2d(x, weight: w, bias: b, stride: 1, padding: padding)
-                    blackHole(y.sum().gradients()[w])
+        for algorithm in [ConvolutionAlgorithm.direct, .im2colGEMM] {
+            let name = "conv2d fwd+bwd \(label) b\(xShape[0]) \(algorithm)"
+            Benchmark(name, configuration: engineConfiguration(gflopsMetric)) { benchmark in
+                var rng = SeededGenerator(seed: 8)
+                let x = Variable(differentiable: Tensor<Float>.normal(shape: xShape, using: &rng))
+                let w = Variable(parameter: Tensor<Float>.normal(shape: wShape, using: &rng))
+                let b = Variable(parameter: Tensor<Float>(zeros: [wShape[0]]))
+                ConvolutionAlgorithm.preferred = algorithm
+                defer { ConvolutionAlgorithm.preferred = .automatic }
+                measureRate(benchmark, gflopsMetric, workPerIteration: 3 * gemm.flops, unit: 1e9) {
+                    for _ in benchmark.scaledIterations {
+                        let y = Variable.conv2d(x, weight: w, bias: b, stride: 1, padding: padding)
+                        blackHole(y.sum().gradients()[w])
+                    }
                 }
             }
         }

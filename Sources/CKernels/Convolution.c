@@ -7,13 +7,24 @@
 
 #include "CKernels.h"
 #include <stdlib.h>
-#include <string.h>
 
+// no_builtin("memcpy") keeps clang from turning the short row copies below back into libc calls:
+// rows are 5–30 elements, where the call costs more than the copy.
 #if defined(__x86_64__) && defined(__clang__)
-#define MIXUP_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define MIXUP_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"), no_builtin("memcpy")))
+#elif defined(__clang__)
+#define MIXUP_CLONES __attribute__((no_builtin("memcpy")))
 #else
 #define MIXUP_CLONES
 #endif
+
+// dst[0..<n] = src[0..<n] for short rows, inlined (see no_builtin above).
+#define COPY_ROW(dst, src, n)                                                                \
+    do {                                                                                     \
+        __typeof__(dst) d_ = (dst);                                                          \
+        const __typeof__(*d_) *s_ = (src);                                                   \
+        for (long i_ = 0; i_ < (n); i_++) d_[i_] = s_[i_];                                   \
+    } while (0)
 
 typedef float vf32 __attribute__((vector_size(64), aligned(4), may_alias));
 typedef double vf64 __attribute__((vector_size(64), aligned(8), may_alias));
@@ -29,7 +40,7 @@ static inline long round_up(long a, long b) { return (a + b - 1) / b * b; }
         for (int b = 0; b < OB; b++)                                                         \
             for (int v = 0; v < NB; v++) acc[b][v] = (bias ? bias[oo + b] : (T)0) - (VT){};  \
         for (long ci = 0; ci < c; ci++) {                                                    \
-            for (long ki = 0; ki < kh; ki++) {                                               \
+            for (long ki = kiFirst; ki < kiEnd; ki++) {                                      \
                 const T *r = xp + ci * plane + (oy + ki) * wp + t0;                          \
                 const T *wk = weight + ((oo * c + ci) * kh + ki) * kw;                       \
                 for (long kj = 0; kj < kw; kj++) {                                           \
@@ -46,7 +57,7 @@ static inline long round_up(long a, long b) { return (a + b - 1) / b * b; }
         for (int b = 0; b < OB; b++) {                                                       \
             T out[NB * L];                                                                   \
             for (int v = 0; v < NB; v++) *(VT *)(out + v * L) = acc[b][v];                   \
-            memcpy(y + ((s * o + oo + b) * oh + oy) * ow + t0, out, (size_t)count * sizeof(T)); \
+            COPY_ROW(y + ((s * o + oo + b) * oh + oy) * ow + t0, out, count);                \
         }                                                                                    \
     }
 
@@ -64,11 +75,14 @@ MIXUP_CLONES int NAME(const T *x, long n, long c, long h, long w,               
     for (long s = 0; s < n; s++) {                                                           \
         for (long ci = 0; ci < c; ci++)                                                      \
             for (long iy = 0; iy < h; iy++)                                                  \
-                memcpy(xp + ci * plane + (iy + padH) * wp + padW,                            \
-                       x + ((s * c + ci) * h + iy) * w, (size_t)w * sizeof(T));              \
+                COPY_ROW(xp + ci * plane + (iy + padH) * wp + padW,                          \
+                         x + ((s * c + ci) * h + iy) * w, w);                                \
         for (long oo = 0; oo < o; oo += channelBlock) {                                      \
             long ob = o - oo < channelBlock ? o - oo : channelBlock;                         \
             for (long oy = 0; oy < oh; oy++) {                                               \
+                /* kernel rows that land on padding rows read only zeros: skip them */       \
+                long kiFirst = padH > oy ? padH - oy : 0;                                    \
+                long kiEnd = padH + h - oy < kh ? padH + h - oy : kh;                        \
                 for (long t0 = 0; t0 < owp; t0 += 2 * L) {                                   \
                     long nb = owp - t0 >= 2 * L ? 2 : 1;                                     \
                     switch (ob * 4 + nb) {                                                   \
@@ -134,10 +148,10 @@ MIXUP_CLONES int NAME(const T *x, long n, long c, long h, long w,               
         long chunk = n - start < maxChunk ? n - start : maxChunk;                            \
         for (long sc = 0; sc < chunk * c; sc++)                                              \
             for (long iy = 0; iy < h; iy++)                                                  \
-                memcpy(xp + (sc * hp + iy + padH) * wp + padW,                               \
-                       x + ((start * c + sc) * h + iy) * w, (size_t)w * sizeof(T));          \
+                COPY_ROW(xp + (sc * hp + iy + padH) * wp + padW,                             \
+                         x + ((start * c + sc) * h + iy) * w, w);                            \
         for (long so = 0; so < chunk * o * oh; so++)                                         \
-            memcpy(gp + so * owp, gy + (start * o * oh + so) * ow, (size_t)ow * sizeof(T));  \
+            COPY_ROW(gp + so * owp, gy + (start * o * oh + so) * ow, ow);                    \
         if (dbias)                                                                           \
             for (long s = 0; s < chunk; s++)                                                 \
                 for (long oo = 0; oo < o; oo++) {                                            \

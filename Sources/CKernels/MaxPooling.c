@@ -17,14 +17,22 @@ typedef double vf64x8 __attribute__((vector_size(64), aligned(8), may_alias));
 typedef int64_t vi64x8 __attribute__((vector_size(64), aligned(8), may_alias));
 
 // The scalar rule every lane follows: start with the top-left element, then let each later one
-// win if it is larger or NaN.
+// win if it is larger or NaN. Written as selects (no if), so clang emits blends, not branches:
+// LeNet's pooled rows (14 and 5 wide) are shorter than a vector and run entirely here.
+#define SCALAR_TAKE(T, v, idx)                                                               \
+    {                                                                                        \
+        int t_ = (v > best) | (v != v);                                                      \
+        best = t_ ? v : best;                                                                \
+        at = t_ ? (idx) : at;                                                                \
+    }
 #define SCALAR_WINDOW(T)                                                                     \
     {                                                                                        \
         long i0 = 2 * ox, i2 = w + 2 * ox;                                                   \
+        T v1 = r0[i0 + 1], v2 = r0[i2], v3 = r0[i2 + 1];                                     \
         T best = r0[i0]; long at = i0;                                                       \
-        T v1 = r0[i0 + 1]; if (v1 > best || v1 != v1) { best = v1; at = i0 + 1; }            \
-        T v2 = r0[i2]; if (v2 > best || v2 != v2) { best = v2; at = i2; }                    \
-        T v3 = r0[i2 + 1]; if (v3 > best || v3 != v3) { best = v3; at = i2 + 1; }            \
+        SCALAR_TAKE(T, v1, i0 + 1)                                                           \
+        SCALAR_TAKE(T, v2, i2)                                                               \
+        SCALAR_TAKE(T, v3, i2 + 1)                                                           \
         yo[ox] = best; ao[ox] = base + at;                                                   \
     }
 
@@ -33,66 +41,44 @@ typedef int64_t vi64x8 __attribute__((vector_size(64), aligned(8), may_alias));
     {                                                                                        \
         VI m = (v > best) | (v != v);                                                        \
         best = (__typeof__(best))(((VI)v & m) | ((VI)best & ~m));                            \
-        offset = (offset & ~m) | ((VI){} + (k) & m);                                         \
+        offset = (offset & ~m) | (((VI){} + (__typeof__(offset[0]))(k)) & m);               \
     }
 
-MIXUP_CLONES void mixup_maxpool2x2_f32(const float *x, long planes, long h, long w, float *y, int64_t *argmax) {
-    long oh = h / 2, ow = w / 2;
-    for (long pl = 0; pl < planes; pl++) {
-        for (long oy = 0; oy < oh; oy++) {
-            const float *r0 = x + pl * h * w + 2 * oy * w;
-            long base = pl * h * w + 2 * oy * w;
-            float *yo = y + (pl * oh + oy) * ow;
-            int64_t *ao = argmax + (pl * oh + oy) * ow;
-            long ox = 0;
-            for (; ox + 16 <= ow; ox += 16) {
-                vf32x16 a = *(const vf32x16 *)(r0 + 2 * ox), b = *(const vf32x16 *)(r0 + 2 * ox + 16);
-                vf32x16 c = *(const vf32x16 *)(r0 + w + 2 * ox), d = *(const vf32x16 *)(r0 + w + 2 * ox + 16);
-                vf32x16 e0 = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-                vf32x16 o0 = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-                vf32x16 e1 = __builtin_shufflevector(c, d, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-                vf32x16 o1 = __builtin_shufflevector(c, d, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-                vf32x16 best = e0;
-                vi32x16 offset = {};
-                TAKE(vi32x16, o0, 1)
-                TAKE(vi32x16, e1, (int32_t)w)
-                TAKE(vi32x16, o1, (int32_t)w + 1)
-                *(vf32x16 *)(yo + ox) = best;
-                vi32x16 lane = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
-                vi64x16 at = __builtin_convertvector(offset + lane, vi64x16);
-                *(vi64x16 *)(ao + ox) = at + (base + 2 * ox);
-            }
-            for (; ox < ow; ox++) SCALAR_WINDOW(float)
-        }
-    }
+// One definition for both precisions: VT holds L values, VI the matching comparison masks (and
+// window offsets), VA the L flat int64 argmax indices; EVEN/ODD de-interleave 2L columns.
+#define DEFINE_MAXPOOL2X2(NAME, T, VT, VI, VA, L, EVEN, ODD, LANES)                          \
+MIXUP_CLONES void NAME(const T *x, long planes, long h, long w, T *y, int64_t *argmax) {     \
+    long oh = h / 2, ow = w / 2;                                                             \
+    for (long pl = 0; pl < planes; pl++) {                                                   \
+        for (long oy = 0; oy < oh; oy++) {                                                   \
+            const T *r0 = x + pl * h * w + 2 * oy * w;                                       \
+            long base = pl * h * w + 2 * oy * w;                                             \
+            T *yo = y + (pl * oh + oy) * ow;                                                 \
+            int64_t *ao = argmax + (pl * oh + oy) * ow;                                      \
+            long ox = 0;                                                                     \
+            for (; ox + L <= ow; ox += L) {                                                  \
+                VT a = *(const VT *)(r0 + 2 * ox), b = *(const VT *)(r0 + 2 * ox + L);       \
+                VT c = *(const VT *)(r0 + w + 2 * ox), d = *(const VT *)(r0 + w + 2 * ox + L); \
+                VT e0 = __builtin_shufflevector(a, b, EVEN), o0 = __builtin_shufflevector(a, b, ODD); \
+                VT e1 = __builtin_shufflevector(c, d, EVEN), o1 = __builtin_shufflevector(c, d, ODD); \
+                VT best = e0;                                                                \
+                VI offset = {};                                                              \
+                TAKE(VI, o0, 1)                                                              \
+                TAKE(VI, e1, w)                                                              \
+                TAKE(VI, o1, w + 1)                                                          \
+                *(VT *)(yo + ox) = best;                                                     \
+                VI lane = {LANES};                                                           \
+                *(VA *)(ao + ox) = __builtin_convertvector(offset + lane, VA) + (base + 2 * ox); \
+            }                                                                                \
+            for (; ox < ow; ox++) SCALAR_WINDOW(T)                                           \
+        }                                                                                    \
+    }                                                                                        \
 }
 
-MIXUP_CLONES void mixup_maxpool2x2_f64(const double *x, long planes, long h, long w, double *y, int64_t *argmax) {
-    long oh = h / 2, ow = w / 2;
-    for (long pl = 0; pl < planes; pl++) {
-        for (long oy = 0; oy < oh; oy++) {
-            const double *r0 = x + pl * h * w + 2 * oy * w;
-            long base = pl * h * w + 2 * oy * w;
-            double *yo = y + (pl * oh + oy) * ow;
-            int64_t *ao = argmax + (pl * oh + oy) * ow;
-            long ox = 0;
-            for (; ox + 8 <= ow; ox += 8) {
-                vf64x8 a = *(const vf64x8 *)(r0 + 2 * ox), b = *(const vf64x8 *)(r0 + 2 * ox + 8);
-                vf64x8 c = *(const vf64x8 *)(r0 + w + 2 * ox), d = *(const vf64x8 *)(r0 + w + 2 * ox + 8);
-                vf64x8 e0 = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
-                vf64x8 o0 = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15);
-                vf64x8 e1 = __builtin_shufflevector(c, d, 0, 2, 4, 6, 8, 10, 12, 14);
-                vf64x8 o1 = __builtin_shufflevector(c, d, 1, 3, 5, 7, 9, 11, 13, 15);
-                vf64x8 best = e0;
-                vi64x8 offset = {};
-                TAKE(vi64x8, o0, 1)
-                TAKE(vi64x8, e1, (int64_t)w)
-                TAKE(vi64x8, o1, (int64_t)w + 1)
-                *(vf64x8 *)(yo + ox) = best;
-                vi64x8 lane = {0, 2, 4, 6, 8, 10, 12, 14};
-                *(vi64x8 *)(ao + ox) = offset + lane + (base + 2 * ox);
-            }
-            for (; ox < ow; ox++) SCALAR_WINDOW(double)
-        }
-    }
-}
+#define EVEN16 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define ODD16 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+#define EVEN8 0, 2, 4, 6, 8, 10, 12, 14
+#define ODD8 1, 3, 5, 7, 9, 11, 13, 15
+
+DEFINE_MAXPOOL2X2(mixup_maxpool2x2_f32, float, vf32x16, vi32x16, vi64x16, 16, EVEN16, ODD16, EVEN16)
+DEFINE_MAXPOOL2X2(mixup_maxpool2x2_f64, double, vf64x8, vi64x8, vi64x8, 8, EVEN8, ODD8, EVEN8)

@@ -114,32 +114,13 @@ final class ConvolutionGradientTests: XCTestCase {
 
     // MARK: Forward values against direct loops
 
-    /// Direct six-fold loop, the textbook definition of PyTorch's conv2d.
-    func naiveConv(_ x: Tensor<Double>, _ w: Tensor<Double>, _ b: Tensor<Double>, stride s: Int, padding p: Int) -> Tensor<Double> {
-        let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
-        let oh = (h + 2 * p - kh) / s + 1, ow = (wd + 2 * p - kw) / s + 1
-        var out = [Double](repeating: 0, count: n * o * oh * ow)
-        for i in 0..<n { for q in 0..<o { for y in 0..<oh { for z in 0..<ow {
-            var acc = b.scalars[q]
-            for ch in 0..<c { for ky in 0..<kh { for kx in 0..<kw {
-                let iy = y * s - p + ky, ix = z * s - p + kx
-                if iy >= 0 && iy < h && ix >= 0 && ix < wd {
-                    acc += x.scalars[((i * c + ch) * h + iy) * wd + ix] * w.scalars[((q * c + ch) * kh + ky) * kw + kx]
-                }
-            }}}
-            out[((i * o + q) * oh + y) * ow + z] = acc
-        }}}}
-        return Tensor(shape: [n, o, oh, ow], scalars: out)
-    }
-
     func testConvolutionForwardMatchesDirectLoopsForStridesAndPadding() {
         var data = TestData(seed: 23)
         for (s, p) in [(1, 0), (1, 1), (2, 0), (2, 1), (3, 2)] {
             let x = data.tensor([3, 2, 9, 7]), w = data.tensor([4, 2, 3, 2]), b = data.tensor([4])
             let y = Variable.conv2d(Variable(constant: x), weight: Variable(constant: w), bias: Variable(constant: b),
                                     stride: s, padding: p)
-            let expected = naiveConv(x, w, b, stride: s, padding: p)
+            let expected = referenceConvolution(x, w, b, stride: s, padding: p)
             XCTAssertEqual(y.shape, expected.shape, "stride \(s) padding \(p)")
             XCTAssertLessThanOrEqual(relativeError(y.value, expected), 1e-12, "stride \(s) padding \(p)")
         }
@@ -150,7 +131,7 @@ final class ConvolutionGradientTests: XCTestCase {
         var data = TestData(seed: 24)
         let x = data.tensor([70, 1, 36, 36]), w = data.tensor([2, 1, 9, 9]), b = data.tensor([2])
         let y = Variable.conv2d(Variable(constant: x), weight: Variable(constant: w), bias: Variable(constant: b))
-        XCTAssertLessThanOrEqual(relativeError(y.value, naiveConv(x, w, b, stride: 1, padding: 0)), 1e-12)
+        XCTAssertLessThanOrEqual(relativeError(y.value, referenceConvolution(x, w, b, stride: 1, padding: 0)), 1e-12)
     }
 
     func testPoolingForwardMatchesDirectLoops() {

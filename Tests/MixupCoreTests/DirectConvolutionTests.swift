@@ -24,29 +24,6 @@ final class DirectConvolutionTests: XCTestCase {
         ([3, 4, 64, 64], [5, 4, 3, 3], 1),    // one sample per chunk in the weight gradient: three chunks
     ]
 
-    /// y[n, o, i, j] = b[o] + Σ_c Σ_ki Σ_kj W[o, c, ki, kj] · x[n, c, i − p + ki, j − p + kj] (zero outside).
-    func textbookConv(_ x: Tensor<Double>, _ w: Tensor<Double>, padding p: Int) -> Tensor<Double> {
-        let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
-        let oh = h + 2 * p - kh + 1, ow = wd + 2 * p - kw + 1
-        var out = [Double](repeating: 0, count: n * o * oh * ow)
-        for i in 0..<n { for q in 0..<o { for y in 0..<oh { for z in 0..<ow {
-            var acc = 0.0
-            for ch in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
-                let iy = y - p + ki, ix = z - p + kj
-                if iy >= 0 && iy < h && ix >= 0 && ix < wd {
-                    acc += w.scalars[((q * c + ch) * kh + ki) * kw + kj] * x.scalars[((i * c + ch) * h + iy) * wd + ix]
-                }
-            }}}
-            out[((i * o + q) * oh + y) * ow + z] = acc
-        }}}}
-        return Tensor(shape: [n, o, oh, ow], scalars: out)
-    }
-
-    func dot(_ a: Tensor<Double>, _ b: Tensor<Double>) -> Double {
-        zip(a.scalars, b.scalars).reduce(0) { $0 + $1.0 * $1.1 }
-    }
-
     /// Forward values equal the textbook loops; ∂x and ∂W are the adjoints of the (linear) forward,
     /// ⟨conv(x′, W), G⟩ = ⟨x′, ∂x⟩ and ⟨conv(x, W′), G⟩ = ⟨W′, ∂W⟩; ∂b sums G — under both algorithms.
     func testDirectAndIm2colConvolutionsMatchTextbookLoopsAndTheirAdjoints() {
@@ -56,11 +33,8 @@ final class DirectConvolutionTests: XCTestCase {
                 let x = data.tensor(xs), w = data.tensor(ws), b = data.tensor([ws[0]])
                 let xv = Variable(differentiable: x), wv = Variable(parameter: w), bv = Variable(parameter: b)
                 let y = Variable.conv2d(xv, weight: wv, bias: bv, stride: 1, padding: p)
-                var expected = textbookConv(x, w, padding: p)
+                let expected = referenceConvolution(x, w, b, stride: 1, padding: p)
                 let plane = expected.shape[2] * expected.shape[3]
-                expected = Tensor(shape: expected.shape, scalars: expected.scalars.enumerated().map {
-                    $0.element + b.scalars[($0.offset / plane) % ws[0]]
-                })
                 let label = "\(algorithm) x \(xs) w \(ws) p \(p)"
                 XCTAssertEqual(y.shape, expected.shape, label)
                 XCTAssertLessThanOrEqual(relativeError(y.value, expected), 1e-12, label)
@@ -68,10 +42,10 @@ final class DirectConvolutionTests: XCTestCase {
                 let g = data.tensor(y.shape)
                 let grads = (y * Variable(constant: g)).sum().gradients()
                 let wProbe = data.tensor(ws), xProbe = data.tensor(xs)
-                let lhsW = dot(textbookConv(x, wProbe, padding: p), g)
-                let lhsX = dot(textbookConv(xProbe, w, padding: p), g)
-                XCTAssertEqual(dot(wProbe, grads[wv]), lhsW, accuracy: 1e-10 * max(1, abs(lhsW)), "∂W, \(label)")
-                XCTAssertEqual(dot(xProbe, grads[xv]), lhsX, accuracy: 1e-10 * max(1, abs(lhsX)), "∂x, \(label)")
+                let lhsW = innerProduct(referenceConvolution(x, wProbe, nil, stride: 1, padding: p), g)
+                let lhsX = innerProduct(referenceConvolution(xProbe, w, nil, stride: 1, padding: p), g)
+                XCTAssertEqual(innerProduct(wProbe, grads[wv]), lhsW, accuracy: 1e-10 * max(1, abs(lhsW)), "∂W, \(label)")
+                XCTAssertEqual(innerProduct(xProbe, grads[xv]), lhsX, accuracy: 1e-10 * max(1, abs(lhsX)), "∂x, \(label)")
                 for o in 0..<ws[0] {
                     var s = 0.0
                     for i in 0..<xs[0] { for q in 0..<plane { s += g.scalars[(i * ws[0] + o) * plane + q] } }

@@ -14,9 +14,10 @@ import MixupRegularizers
 /// - the same quantity along the line (the D_λ form, E over a by quadrature: no Taylor, no noise),
 /// - the expansion for J = 1…maxOrder and its truncation error against the line value.
 ///
-/// The coefficients c_j = φ⁽ʲ⁾(0)/j! come from a degree-8 interpolation of φ on 9 points
-/// a = kh, k = −4…4, in Float64 (error ≈ (h/r)⁵ for a radius of convergence r, plus ≈ 1e-16/h⁴
-/// rounding). Taylor mode (`Jet`) gives them exactly once it is available. Use a smooth activation:
+/// The coefficients c_j = φ⁽ʲ⁾(0)/j! come from one Taylor-mode pass (`Jet`) of model and loss
+/// along x̄ − x_i, in Float64: exact up to rounding, no step size to tune.
+/// (`taylorCoefficients(maxOrder:step:_:)`, a degree-8 interpolation of φ on 9 points, stays as
+/// an independent cross-check.) Use a smooth activation:
 /// with ReLU, φ is piecewise linear in a, so c_j = 0 for j ≥ 2 almost everywhere and the
 /// expansion says nothing beyond J = 1.
 public struct TheoremOneStudy {
@@ -30,8 +31,6 @@ public struct TheoremOneStudy {
     public var lambdaDraws = 64
     /// Gauss–Legendre nodes for E over a_λ along the line (half on each side of a = ½).
     public var quadratureNodes = 64
-    /// Step h of the interpolation nodes for the Taylor coefficients.
-    public var step = 0.03
     /// Seed of pairs and λ draws.
     public var seed: UInt64 = 0
 
@@ -61,8 +60,8 @@ public struct TheoremOneStudy {
     public func run<M: Layer>(model: M, inputs: Tensor<Double>, targets: Tensor<Double>,
                               loss: ClassificationLoss) throws -> [Row] where M.Scalar == Double {
         guard (1...6).contains(maxOrder) else { throw ExperimentError("theorem1: --max-order must be in 1…6, got \(maxOrder)") }
-        guard pairCount >= 2, lambdaDraws >= 1, quadratureNodes >= 4, step > 0 else {
-            throw ExperimentError("theorem1: need ≥ 2 pairs, ≥ 1 λ draw, ≥ 4 quadrature nodes and a positive step")
+        guard pairCount >= 2, lambdaDraws >= 1, quadratureNodes >= 4 else {
+            throw ExperimentError("theorem1: need ≥ 2 pairs, ≥ 1 λ draw and ≥ 4 quadrature nodes")
         }
         guard alphas.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ExperimentError("theorem1: every α must be positive") }
         let n = inputs.shape[0]
@@ -78,8 +77,9 @@ public struct TheoremOneStudy {
         func phi(_ a: Double) -> Tensor<Double> {
             Self.perSampleLoss(model(Variable(constant: base + direction * a)).value, labels, loss)
         }
-        let phi0 = phi(0)
-        let coefficients = Self.taylorCoefficients(maxOrder: maxOrder, step: step, phi)
+        let coefficients = Self.taylorCoefficients(model: model, at: base, along: direction, labels: labels,
+                                                   loss: loss, maxOrder: maxOrder)
+        let phi0 = coefficients[0]
         let standard = phi0.mean()
         let nodes = Self.gaussLegendre(quadratureNodes / 2)
 
@@ -127,7 +127,24 @@ public struct TheoremOneStudy {
         }
     }
 
-    /// c_0…c_J of φ at 0 from φ(kh), k = −4…4: the degree-8 interpolating polynomial's coefficients.
+    /// c_0…c_J of φ(a) = l(f(x + a·v), y) per row, from one Taylor-mode (`Jet`) pass through the
+    /// model and the loss.
+    public static func taylorCoefficients<M: Layer>(model: M, at x: Tensor<Double>, along v: Tensor<Double>,
+                                                    labels: Tensor<Double>, loss: ClassificationLoss,
+                                                    maxOrder: Int) -> [Tensor<Double>] where M.Scalar == Double {
+        let z = model(Jet(Variable(constant: x), direction: Variable(constant: v), order: maxOrder))
+        let y = Variable(constant: labels)
+        let perSample: Jet<Double>
+        switch loss {
+        case .crossEntropy: perSample = z.logSumExp(alongAxis: 1) - (z * y).sum(alongAxis: 1)
+        case .logistic: perSample = (z.softplus() - z * y).sum(alongAxis: 1)
+        }
+        return perSample.coefficients.map { $0.value }
+    }
+
+    /// c_0…c_J of φ at 0 from φ(kh), k = −4…4: the degree-8 interpolating polynomial's coefficients
+    /// (error ≈ (h/r)⁵ for a radius of convergence r, plus ≈ 1e-16/h⁴ rounding). A cross-check of
+    /// the Taylor-mode coefficients that shares no code with `Jet`.
     public static func taylorCoefficients(maxOrder: Int, step h: Double, _ phi: (Double) -> Tensor<Double>) -> [Tensor<Double>] {
         let offsets = Array(-4...4)
         let weights = interpolationWeights(offsets)

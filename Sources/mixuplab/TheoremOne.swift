@@ -89,7 +89,7 @@ struct TheoremOne: ParsableCommand {
             + "trained \(epochs) epochs with \(method.rawValue); \(pairs) pairs, \(lambdaDraws) λ draws per pair\n\n"
             + "Expansion = order-J Taylor polynomial of φ(a) = l(x_i + a(x̄ − x_i), y_i), averaged with the closed-form "
             + "D_λ moments; |err| is against L_mix along the line (same pairs, quadrature over a). "
-            + "Taylor coefficients by Float64 interpolation (Jet not used).\n\n"
+            + "Taylor coefficients from one Taylor-mode (Jet) pass in Float64.\n\n"
         let table = TheoremOneReport.markdown(rows)
         print("\n" + header + table)
         print(String(format: "\nstudy took %.1f s", (ContinuousClock.now - started).secondsDouble))

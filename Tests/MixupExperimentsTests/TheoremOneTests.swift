@@ -23,6 +23,28 @@ final class TheoremOneTests: XCTestCase {
         }
     }
 
+    /// The study's Taylor-mode coefficients of φ(a) = l(f(x + a·v), y) agree with a degree-8
+    /// interpolation of φ computed from plain forward passes (no shared code), for both losses.
+    func testTaylorModeCoefficientsMatchInterpolationOfTheLineLoss() {
+        var rng = SeededGenerator(seed: 22)
+        let model = MLP<Double>(widths: [3, 5, 3], activation: .gelu, using: &rng)
+        let x = centeredInputs(n: 6, d: 3, seed: 5), v = centeredInputs(n: 6, d: 3, seed: 6) * 0.7
+        for (loss, targets) in [(ClassificationLoss.crossEntropy, cyclicOneHot(n: 6, classes: 3)),
+                                (.logistic, cyclicOneHot(n: 6, classes: 3))] {
+            let jet = TheoremOneStudy.taylorCoefficients(model: model, at: x, along: v, labels: targets,
+                                                         loss: loss, maxOrder: 4)
+            let interpolated = TheoremOneStudy.taylorCoefficients(maxOrder: 4, step: 0.03) { a in
+                TheoremOneStudy.perSampleLoss(model(Variable(constant: x + v * a)).value, targets, loss)
+            }
+            for m in 0...4 {
+                XCTAssertEqual(jet[m].shape, interpolated[m].shape, "\(loss) c_\(m)")
+                for (a, b) in zip(jet[m].scalars, interpolated[m].scalars) {
+                    XCTAssertEqual(a, b, accuracy: 1e-6 * max(1, abs(b)), "\(loss) c_\(m)")
+                }
+            }
+        }
+    }
+
     func testTruncationErrorShrinksWithOrderOnSmoothTinyModel() throws {
         var rng = SeededGenerator(seed: 21)
         let model = MLP<Double>(widths: [3, 6, 2], activation: .tanh, using: &rng)

@@ -202,3 +202,51 @@ final class CheckpointBufferTests: XCTestCase {
         XCTAssertTrue(fresh.namedBuffers.contains { $0.name.hasSuffix("running_var") })
     }
 }
+
+/// A two-layer model with dropout, for checkpointing the mask stream.
+struct DropoutNet: Layer {
+    typealias Scalar = Float
+    let fc: Linear<Float>
+    let drop: Dropout<Float>
+    func callAsFunction<V: ModelValue>(_ x: V) -> V where V.Scalar == Float { drop(fc(x)) }
+}
+
+final class CheckpointDropoutTests: XCTestCase {
+    func masks(_ model: DropoutNet, count: Int) -> [Tensor<Float>] {
+        let x = Variable(constant: Tensor<Float>(repeating: 1, shape: [4, 3]))
+        return (0..<count).map { _ in model(x).value }
+    }
+
+    /// A resumed run must draw the masks the uninterrupted run draws next: the dropout generator
+    /// travels in the checkpoint's metadata and comes back on restore.
+    func testDropoutMaskStreamResumesFromACheckpoint() throws {
+        var rng = SeededGenerator(seed: 4)
+        let mode = ModelMode()
+        let model = DropoutNet(fc: Linear(inputSize: 3, outputSize: 16, using: &rng),
+                               drop: Dropout(probability: 0.5, mode: mode, using: &rng))
+        _ = masks(model, count: 3)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dropout-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Checkpoint(model: model, optimizer: Adam<Float>()).write(to: url)
+        let expected = masks(model, count: 2)
+
+        var rng2 = SeededGenerator(seed: 5)
+        let fresh = DropoutNet(fc: Linear(inputSize: 3, outputSize: 16, using: &rng2),
+                               drop: Dropout(probability: 0.5, mode: ModelMode(), using: &rng2))
+        let loaded = try Checkpoint<Float>.read(from: url)
+        XCTAssertNotNil(loaded.metadata["dropout.drop"], "keys: \(loaded.metadata.keys.sorted())")
+        try loaded.restore(into: fresh)
+        XCTAssertEqual(masks(fresh, count: 2), expected)
+    }
+
+    func testUnreadableDropoutStateIsAnErrorNamingItsKey() throws {
+        var rng = SeededGenerator(seed: 4)
+        let model = DropoutNet(fc: Linear(inputSize: 3, outputSize: 4, using: &rng),
+                               drop: Dropout(probability: 0.5, mode: ModelMode(), using: &rng))
+        var checkpoint = Checkpoint(model: model, optimizer: Adam<Float>())
+        checkpoint.metadata["dropout.drop"] = "{\"state\": [1, 2]}"
+        XCTAssertThrowsError(try checkpoint.restore(into: model)) {
+            XCTAssertTrue("\($0)".contains("dropout.drop"), "\($0)")
+        }
+    }
+}

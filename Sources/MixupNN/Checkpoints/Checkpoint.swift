@@ -6,7 +6,8 @@ import SafeTensors
 /// `namedParameters` paths (PyTorch layouts, e.g. a linear `weight` is `[out, in]`) and its
 /// buffers (batch-norm `running_mean`/`running_var`) under `namedBuffers` paths — together what
 /// PyTorch calls a state dict — the
-/// optimizer state under `optimizer.*`, and string metadata (epoch, generator state, config).
+/// optimizer state under `optimizer.*`, and string metadata (epoch, generator states — the
+/// trainer's and every dropout layer's — config).
 /// Files are written atomically, so a crash never leaves a half checkpoint.
 public struct Checkpoint<Scalar: TensorScalar> {
     /// Model parameters and buffers by name.
@@ -22,7 +23,7 @@ public struct Checkpoint<Scalar: TensorScalar> {
         parameters = Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.name, $0.variable.value) }
                                     + model.namedBuffers.map { ($0.name, $0.value) })
         optimizerState = optimizer.stateTensors()
-        self.metadata = metadata
+        self.metadata = metadata.merging(model.dropoutGeneratorStates) { given, _ in given }
     }
 
     /// A checkpoint from its parts.
@@ -74,6 +75,7 @@ public struct Checkpoint<Scalar: TensorScalar> {
             }
         }
         try model.loadBuffers(parameters)
+        try model.loadDropoutGeneratorStates(metadata)
         for (name, v) in named { v.assign(parameters[name]!) }
     }
 

@@ -1,6 +1,7 @@
 // 2×2, stride-2 max pooling with the argmax routing, vectorised: even and odd columns of two input
 // rows are de-interleaved with shuffles and compared lane-wise with selects, so the "which of the
-// four wins" decision (unpredictable on real activations) never becomes a branch.
+// four wins" decision (unpredictable on real activations) never becomes a branch. Threads split
+// planes, so the result does not depend on the thread count.
 
 #include "CKernels.h"
 
@@ -46,10 +47,24 @@ typedef int64_t vi64x8 __attribute__((vector_size(64), aligned(8), may_alias));
 
 // One definition for both precisions: VT holds L values, VI the matching comparison masks (and
 // window offsets), VA the L flat int64 argmax indices; EVEN/ODD de-interleave 2L columns.
+typedef struct {
+    const void *x;
+    void *y;
+    int64_t *argmax;
+    long planes, h, w;
+    int tasks;
+} pool_job;
+
+// Task t pools planes planes·t/tasks … planes·(t+1)/tasks − 1.
 #define DEFINE_MAXPOOL2X2(NAME, T, VT, VI, VA, L, EVEN, ODD, LANES)                          \
-MIXUP_CLONES void NAME(const T *x, long planes, long h, long w, T *y, int64_t *argmax) {     \
-    long oh = h / 2, ow = w / 2;                                                             \
-    for (long pl = 0; pl < planes; pl++) {                                                   \
+MIXUP_CLONES static void NAME##_task(void *context, int task) {                             \
+    pool_job *job = context;                                                                 \
+    const T *x = job->x;                                                                     \
+    T *y = job->y;                                                                           \
+    int64_t *argmax = job->argmax;                                                           \
+    long h = job->h, w = job->w, oh = h / 2, ow = w / 2;                                     \
+    long first = job->planes * task / job->tasks, end = job->planes * (task + 1) / job->tasks; \
+    for (long pl = first; pl < end; pl++) {                                                  \
         for (long oy = 0; oy < oh; oy++) {                                                   \
             const T *r0 = x + pl * h * w + 2 * oy * w;                                       \
             long base = pl * h * w + 2 * oy * w;                                             \
@@ -73,6 +88,13 @@ MIXUP_CLONES void NAME(const T *x, long planes, long h, long w, T *y, int64_t *a
             for (; ox < ow; ox++) SCALAR_WINDOW(T)                                           \
         }                                                                                    \
     }                                                                                        \
+}                                                                                            \
+                                                                                             \
+void NAME(const T *x, long planes, long h, long w, T *y, int64_t *argmax) {                 \
+    if (planes <= 0 || h < 2 || w < 2) return;                                               \
+    int threads = mixup_kernels_threads();                                                   \
+    pool_job job = {x, y, argmax, planes, h, w, threads < planes ? threads : (int)planes};   \
+    mixup_parallel_for(job.tasks, NAME##_task, &job);                                        \
 }
 
 #define EVEN16 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30

@@ -90,7 +90,7 @@ struct TrainingOptions: ParsableArguments {
     var partner: PartnerSelection = .permutation
     @Option(help: "MixupE clean pass: automatic, batched or separate.")
     var cleanPass: CleanPass = .automatic
-    @Option(help: "OpenBLAS threads (results are reproducible for a fixed count).")
+    @Option(help: "Compute threads for OpenBLAS and the convolution/pooling kernels (results are reproducible for a fixed count).")
     var threads: Int = 1
 
     func configuration(method: Method, seed: UInt64) throws -> TrainingConfiguration {

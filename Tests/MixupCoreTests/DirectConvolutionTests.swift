@@ -81,6 +81,32 @@ final class DirectConvolutionTests: XCTestCase {
         }
     }
 
+    /// Threads split samples (forward), output channels (weight gradient) and planes (pooling), so
+    /// every element is summed by one thread in the single-thread order: bit-identical results.
+    func testDirectKernelsGiveBitIdenticalResultsForEveryThreadCount() {
+        defer { ComputeThreads.kernelCount = 1; ConvolutionAlgorithm.preferred = .automatic }
+        ConvolutionAlgorithm.preferred = .direct
+        var data = TestData(seed: 64)
+        for (xs, ws, p) in Self.shapes {
+            let x = Tensor<Float>(shape: xs, scalars: data.tensor(xs).scalars.map(Float.init))
+            let w = Tensor<Float>(shape: ws, scalars: data.tensor(ws).scalars.map(Float.init))
+            let b = Tensor<Float>(shape: [ws[0]], scalars: data.tensor([ws[0]]).scalars.map(Float.init))
+            var results: [[Tensor<Float>]] = []
+            for threads in [1, 2, 3] {
+                ComputeThreads.kernelCount = threads
+                XCTAssertEqual(ComputeThreads.kernelCount, threads)
+                let xv = Variable(differentiable: x), wv = Variable(parameter: w), bv = Variable(parameter: b)
+                let y = Variable.conv2d(xv, weight: wv, bias: bv, stride: 1, padding: p)
+                let pooled = y.maxPool2d(kernel: 2, stride: 2)
+                let grads = (pooled * pooled).sum().gradients()
+                results.append([y.value, pooled.value, grads[xv], grads[wv], grads[bv]])
+            }
+            for k in 1..<results.count {
+                XCTAssertEqual(results[k], results[0], "x \(xs) w \(ws): \(k + 1) threads differ from 1")
+            }
+        }
+    }
+
     /// The vectorised 2×2 max pooling (16 Float or 8 Double lanes per step, then a scalar tail) routes
     /// exactly like a row-major scan where the first maximum wins and a NaN takes over.
     func testVectorisedTwoByTwoMaxPoolMatchesAScalarScan() {

@@ -34,4 +34,13 @@ int mixup_conv2d_weight_grad_f64(const double *x, long n, long c, long h, long w
 void mixup_maxpool2x2_f32(const float *x, long planes, long h, long w, float *y, int64_t *argmax);
 void mixup_maxpool2x2_f64(const double *x, long planes, long h, long w, double *y, int64_t *argmax);
 
+/// Threads the kernels may use (default 1). Work is split so that every output element is computed
+/// by one thread in the single-thread order: results are identical for every thread count.
+void mixup_kernels_set_threads(int count);
+/// The current thread count of the kernels.
+int mixup_kernels_threads(void);
+/// Runs fn(ctx, t) for t = 0 … tasks−1 on the kernels' thread pool (task 0 on the caller) and
+/// returns when all have finished. Callers are serialised.
+void mixup_parallel_for(int tasks, void (*fn)(void *ctx, int task), void *ctx);
+
 #endif

@@ -114,6 +114,23 @@ extension Double: TensorScalar {
     }
 }
 
+/// Threads for all of MixupLab's compute: OpenBLAS and the C kernels (direct convolution, pooling).
+/// The kernels split work so every output element is summed by one thread in the single-thread
+/// order, so their results do not depend on the count; OpenBLAS's may (reproducible per count).
+public enum ComputeThreads {
+    /// Sets OpenBLAS's and the kernels' thread counts together (at least 1).
+    public static var count: Int {
+        get { kernelCount }
+        set { BLAS.threadCount = newValue; kernelCount = newValue }
+    }
+
+    /// Threads of the C kernels alone (default 1).
+    public static var kernelCount: Int {
+        get { Int(mixup_kernels_threads()) }
+        set { mixup_kernels_set_threads(Int32(max(1, min(newValue, 64)))) }
+    }
+}
+
 /// Process-wide OpenBLAS settings.
 public enum BLAS {
     /// Number of threads OpenBLAS uses for one GEMM. Tests and reproducible runs pin this to 1.

@@ -70,7 +70,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var partner: PartnerSelection = .permutation
     public var loss: ClassificationLoss = .crossEntropy
     public var cleanPass: CleanPass = .automatic
-    /// OpenBLAS threads (results are reproducible for a fixed count).
+    /// Compute threads: OpenBLAS and the C kernels (results are reproducible for a fixed count).
     public var threads: Int = 1
 
     /// The paper's tabular setting (§3.2): Adam 1e-3, batch 100, 25 epochs.

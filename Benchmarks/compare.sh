@@ -59,6 +59,11 @@ awk -F'│' '
             r = (v != "-" && lerm != "-" && lerm > 0) ? sprintf("%.2f", v / lerm) : "-"
             printf "%-40s %16s %9s\n", arms[i], show(k), r
         }
+        for (i = 1; i <= 2; i++) {
+            k = "LeNet " arms[i] " step b100 2 threads|samples/s"; v = get(k)
+            r = (v != "-" && lerm != "-" && lerm > 0) ? sprintf("%.2f", v / lerm) : "-"
+            printf "%-40s %16s %9s\n", arms[i] ", 2 threads", show(k), r
+        }
         printf "\n%-30s %14s %14s %14s\n", "conv2d fwd+bwd (GFLOP/s)", "direct", "im2col+GEMM", "sgemm raw"
         nc = split("conv1 1->6 5x5 pad2 28x28 b100|conv2 6->16 5x5 14x14 b100|cifar 3->16 3x3 pad1 32x32 b100|vgg 64->64 3x3 pad1 16x16 b20", layers, "|")
         split("6x25x78400|16x150x10000||", raws, "|")

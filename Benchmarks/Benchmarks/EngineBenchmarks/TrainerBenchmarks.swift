@@ -71,14 +71,20 @@ func registerConvolutionBenchmarks() {
     }
 }
 
-/// LeNet-5 training steps on 28×28×1 at batch 100 for each arm (issue 5's benchmark).
+/// LeNet-5 training steps on 28×28×1 at batch 100 for each arm (issue 5's benchmark), on one
+/// thread, plus ERM and Mixup on two (`ComputeThreads.count = 2`: OpenBLAS and the C kernels),
+/// the thread counts the PyTorch/JAX peers are run with.
 func registerLeNetBenchmarks() {
-    let arms: [(String, Method, String)] = [
-        ("ERM", .erm, "approx"), ("Mixup", .mixup, "approx"),
-        ("MixupE-approx", .mixupE, "approx"), ("MixupE-exact", .mixupE, "exact"),
+    let arms: [(String, Method, String, Int)] = [
+        ("ERM", .erm, "approx", 1), ("Mixup", .mixup, "approx", 1),
+        ("MixupE-approx", .mixupE, "approx", 1), ("MixupE-exact", .mixupE, "exact", 1),
+        ("ERM", .erm, "approx", 2), ("Mixup", .mixup, "approx", 2),
     ]
-    for (label, method, regularizer) in arms {
-        Benchmark("LeNet \(label) step b100", configuration: engineConfiguration(samplesPerSecondMetric)) { benchmark in
+    for (label, method, regularizer, threads) in arms {
+        let suffix = threads == 1 ? "" : " \(threads) threads"
+        Benchmark("LeNet \(label) step b100\(suffix)", configuration: engineConfiguration(samplesPerSecondMetric)) { benchmark in
+            ComputeThreads.count = threads
+            defer { ComputeThreads.count = 1 }
             let batch = 100, samples = 400
             var rng = SeededGenerator(seed: 9)
             let data = ClassificationData(features: Tensor<Float>.normal(shape: [samples, 1, 28, 28], using: &rng),

@@ -66,6 +66,7 @@ public final class GraphTrainer<Scalar: TensorScalar> {
     /// Throws on an invalid configuration, an empty training set or out-of-range indices.
     public init(model: GIN<Scalar>, configuration: TrainingConfiguration, source: any GraphClassificationSource,
                 trainIndices: [Int], testIndices: [Int] = [], regularizer: (any Regularizer)? = nil) throws {
+        AllocatorTuning.retainFreedMemory()   // steps would page-fault their activations otherwise
         try configuration.validate()
         guard !trainIndices.isEmpty else { throw TrainingError.invalidConfiguration("the training set is empty") }
         for index in trainIndices + testIndices where index < 0 || index >= source.graphCount {

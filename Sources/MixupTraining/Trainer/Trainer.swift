@@ -44,6 +44,7 @@ public final class Trainer<Model: Layer> {
     public init(model: Model, configuration: TrainingConfiguration, train: ClassificationData<Scalar>,
                 validation: ClassificationData<Scalar>? = nil, test: ClassificationData<Scalar>? = nil,
                 regularizer: (any Regularizer)? = nil) throws {
+        AllocatorTuning.retainFreedMemory()   // steps would page-fault their activations otherwise
         try configuration.validate()
         guard train.count > 0 else { throw TrainingError.invalidConfiguration("the training set is empty") }
         self.model = model

@@ -92,6 +92,8 @@ struct TrainingOptions: ParsableArguments {
     var cleanPass: CleanPass = .automatic
     @Option(help: "Compute threads for OpenBLAS and the convolution/pooling kernels (results are reproducible for a fixed count).")
     var threads: Int = 1
+    @Option(help: "OpenBLAS threads, if they should differ from --threads (for LeNet-sized models 1 is faster).")
+    var blasThreads: Int?
 
     func configuration(method: Method, seed: UInt64) throws -> TrainingConfiguration {
         let domain = dataset.domain
@@ -107,6 +109,7 @@ struct TrainingOptions: ParsableArguments {
         c.partner = partner
         c.cleanPass = cleanPass
         c.threads = threads
+        c.blasThreads = blasThreads
         switch loss {
         case "cross-entropy", "ce": c.loss = .crossEntropy
         case "logistic": c.loss = .logistic

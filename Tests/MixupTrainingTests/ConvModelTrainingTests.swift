@@ -27,6 +27,32 @@ final class ConvModelTrainingTests: XCTestCase {
         return c
     }
 
+    /// `threads` drives the C kernels and, unless `blasThreads` is given, OpenBLAS; a run with
+    /// 2 kernel threads gives the same parameters as a run with 1 (the kernels are bit-identical).
+    func testThreadSettingsReachKernelsAndBLASWithoutChangingResults() throws {
+        defer { ComputeThreads.count = 1 }
+        let data = randomImages(n: 32, shape: [1, 12, 12], classes: 4, seed: 5)
+        var finals: [[Tensor<Float>]] = []
+        for (threads, blas) in [(1, nil), (2, 1)] as [(Int, Int?)] {
+            var c = configuration(regularizer: ApproximateQ.name)
+            c.epochs = 1
+            c.threads = threads
+            c.blasThreads = blas
+            var rng = SeededGenerator(seed: 6)
+            let model = try LeNet5<Float>(inputShape: [1, 12, 12], classCount: 4, firstPadding: 2, using: &rng)
+            let trainer = try Trainer(model: model, configuration: c, train: data)
+            trainer.log = { _ in }
+            try trainer.run()
+            XCTAssertEqual(ComputeThreads.kernelCount, threads)
+            XCTAssertEqual(BLAS.threadCount, blas ?? threads)
+            finals.append(model.parameters.map(\.value))
+        }
+        XCTAssertEqual(finals[0], finals[1])
+        var bad = TrainingConfiguration()
+        bad.blasThreads = 0
+        XCTAssertThrowsError(try bad.validate()) { XCTAssertTrue("\($0)".contains("--blas-threads"), "\($0)") }
+    }
+
     func testTinyLeNetTrainsWithMixupEExactAndApproximate() throws {
         let data = randomImages(n: 32, shape: [1, 20, 20], classes: 4, seed: 1)
         for regularizer in [ApproximateQ.name, ExactQ.name] {

@@ -168,7 +168,8 @@ public final class GraphTrainer<Scalar: TensorScalar> {
     /// test accuracy after each; returns the history.
     @discardableResult
     public func run() throws -> [GraphEpochMetrics] {
-        ComputeThreads.count = configuration.threads
+        ComputeThreads.kernelCount = configuration.threads
+        BLAS.threadCount = configuration.blasThreads ?? configuration.threads
         model.setTraining(true)
         for epoch in history.count..<configuration.epochs {
             var rng = SeededGenerator(seed: configuration.seed &+ 0x6EA9_4C1F &+ UInt64(epoch) &* 0x2545_F491_4F6C_DD1D)

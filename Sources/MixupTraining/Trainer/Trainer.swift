@@ -172,7 +172,8 @@ public final class Trainer<Model: Layer> {
     /// after every epoch; returns the full history.
     @discardableResult
     public func run() throws -> [EpochMetrics] {
-        ComputeThreads.count = configuration.threads
+        ComputeThreads.kernelCount = configuration.threads
+        BLAS.threadCount = configuration.blasThreads ?? configuration.threads
         if let runDirectory { try runDirectory.writeJSON(configuration, to: runDirectory.configURL) }
         let loader = BatchLoader(data: train, batchSize: configuration.batchSize, seed: configuration.seed)
         let partnerLoader = BatchLoader(data: train, batchSize: configuration.batchSize, seed: configuration.seed ^ 0x5EC0_4D10_ADE2)

@@ -70,8 +70,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var partner: PartnerSelection = .permutation
     public var loss: ClassificationLoss = .crossEntropy
     public var cleanPass: CleanPass = .automatic
-    /// Compute threads: OpenBLAS and the C kernels (results are reproducible for a fixed count).
+    /// Compute threads: the C kernels, and OpenBLAS unless `blasThreads` says otherwise (results
+    /// are reproducible for a fixed count).
     public var threads: Int = 1
+    /// OpenBLAS threads when they should differ from `threads` (nil: the same). On LeNet-sized
+    /// models OpenBLAS's idle workers spin and slow the kernels' threads; 1 is then faster.
+    public var blasThreads: Int? = nil
 
     /// The paper's tabular setting (§3.2): Adam 1e-3, batch 100, 25 epochs.
     public init() {}
@@ -85,5 +89,6 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         if batchSize < 1 { try fail("--batch-size must be ≥ 1, got \(batchSize)") }
         if !(optimizer.learningRate > 0) { try fail("learning rate must be positive, got \(optimizer.learningRate)") }
         if threads < 1 { try fail("--threads must be ≥ 1") }
+        if let b = blasThreads, b < 1 { try fail("--blas-threads must be ≥ 1") }
     }
 }

@@ -72,8 +72,9 @@ func registerConvolutionBenchmarks() {
 }
 
 /// LeNet-5 training steps on 28×28×1 at batch 100 for each arm (issue 5's benchmark), on one
-/// thread, plus ERM and Mixup on two (`ComputeThreads.count = 2`: OpenBLAS and the C kernels),
-/// the thread counts the PyTorch/JAX peers are run with.
+/// thread, plus ERM and Mixup with two kernel threads (`ComputeThreads.kernelCount = 2`, OpenBLAS
+/// kept at 1: its spinning idle workers slow the kernels' second thread), the thread counts the
+/// PyTorch/JAX peers are run with.
 func registerLeNetBenchmarks() {
     let arms: [(String, Method, String, Int)] = [
         ("ERM", .erm, "approx", 1), ("Mixup", .mixup, "approx", 1),
@@ -83,8 +84,8 @@ func registerLeNetBenchmarks() {
     for (label, method, regularizer, threads) in arms {
         let suffix = threads == 1 ? "" : " \(threads) threads"
         Benchmark("LeNet \(label) step b100\(suffix)", configuration: engineConfiguration(samplesPerSecondMetric)) { benchmark in
-            ComputeThreads.count = threads
-            defer { ComputeThreads.count = 1 }
+            ComputeThreads.kernelCount = threads
+            defer { ComputeThreads.kernelCount = 1 }
             let batch = 100, samples = 400
             var rng = SeededGenerator(seed: 9)
             let data = ClassificationData(features: Tensor<Float>.normal(shape: [samples, 1, 28, 28], using: &rng),

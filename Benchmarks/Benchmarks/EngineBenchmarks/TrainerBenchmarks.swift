@@ -7,34 +7,43 @@ import MixupCore
 import MixupNN
 import MixupTraining
 
+/// The four arms every step benchmark times: label, method, regularizer.
+let stepArms: [(String, Method, String)] = [
+    ("ERM", .erm, "approx"), ("Mixup", .mixup, "approx"),
+    ("MixupE-approx", .mixupE, "approx"), ("MixupE-exact", .mixupE, "exact"),
+]
+
+/// Times `Trainer.step` for one arm at batch 100 (the first 100 samples, partner = the batch
+/// reversed, α = 0.2, η = 0.1) and reports samples/s.
+func measureTrainerSteps<M: Layer>(_ benchmark: Benchmark, model: M, data: ClassificationData<Float>,
+                                   method: Method, regularizer: String, stepSeed: UInt64) where M.Scalar == Float {
+    var config = TrainingConfiguration()
+    config.method = method
+    config.regularizer = regularizer
+    config.alpha = 0.2
+    config.eta = 0.1
+    guard let trainer = try? Trainer(model: model, configuration: config, train: data) else { return }
+    let batch = 100, clean = Array(0..<batch), partner = clean.reversed().map { $0 }
+    var stepRNG = SeededGenerator(seed: stepSeed)
+    measureRate(benchmark, samplesPerSecondMetric, workPerIteration: Double(batch), unit: 1) {
+        for _ in benchmark.scaledIterations {
+            _ = try? trainer.step(clean: clean, partner: partner, rng: &stepRNG)
+        }
+    }
+    blackHole(model.parameters[0].value)
+}
+
 /// Registers "trainer ERM/Mixup/MixupE-approx/MixupE-exact step b100".
 func registerTrainerBenchmarks() {
-    let arms: [(String, Method, String)] = [
-        ("ERM", .erm, "approx"), ("Mixup", .mixup, "approx"),
-        ("MixupE-approx", .mixupE, "approx"), ("MixupE-exact", .mixupE, "exact"),
-    ]
-    for (label, method, regularizer) in arms {
+    for (label, method, regularizer) in stepArms {
         Benchmark("trainer \(label) step b100", configuration: engineConfiguration(samplesPerSecondMetric)) { benchmark in
-            let batch = 100, classes = 10, samples = 1000
+            let classes = 10, samples = 1000
             var rng = SeededGenerator(seed: 5)
             let features = Tensor<Float>.normal(shape: [samples, 64], using: &rng)
             let labels = (0..<samples).map { _ in rng.bounded(classes) }
             let data = ClassificationData(features: features, labels: labels, classCount: classes)
-            var config = TrainingConfiguration()
-            config.method = method
-            config.regularizer = regularizer
-            config.alpha = 0.2
-            config.eta = 0.1
             let model = MLP<Float>(widths: [64, 128, 128, classes], using: &rng)
-            guard let trainer = try? Trainer(model: model, configuration: config, train: data) else { return }
-            let clean = Array(0..<batch), partner = clean.reversed().map { $0 }
-            var stepRNG = SeededGenerator(seed: 6)
-            measureRate(benchmark, samplesPerSecondMetric, workPerIteration: Double(batch), unit: 1) {
-                for _ in benchmark.scaledIterations {
-                    _ = try? trainer.step(clean: clean, partner: partner, rng: &stepRNG)
-                }
-            }
-            blackHole(model.parameters[0].value)
+            measureTrainerSteps(benchmark, model: model, data: data, method: method, regularizer: regularizer, stepSeed: 6)
         }
     }
 }
@@ -76,35 +85,18 @@ func registerConvolutionBenchmarks() {
 /// kept at 1: its spinning idle workers slow the kernels' second thread), the thread counts the
 /// PyTorch/JAX peers are run with.
 func registerLeNetBenchmarks() {
-    let arms: [(String, Method, String, Int)] = [
-        ("ERM", .erm, "approx", 1), ("Mixup", .mixup, "approx", 1),
-        ("MixupE-approx", .mixupE, "approx", 1), ("MixupE-exact", .mixupE, "exact", 1),
-        ("ERM", .erm, "approx", 2), ("Mixup", .mixup, "approx", 2),
-    ]
-    for (label, method, regularizer, threads) in arms {
+    let runs = stepArms.map { ($0.0, $0.1, $0.2, 1) } + stepArms.prefix(2).map { ($0.0, $0.1, $0.2, 2) }
+    for (label, method, regularizer, threads) in runs {
         let suffix = threads == 1 ? "" : " \(threads) threads"
         Benchmark("LeNet \(label) step b100\(suffix)", configuration: engineConfiguration(samplesPerSecondMetric)) { benchmark in
             ComputeThreads.kernelCount = threads
             defer { ComputeThreads.kernelCount = 1 }
-            let batch = 100, samples = 400
+            let samples = 400
             var rng = SeededGenerator(seed: 9)
             let data = ClassificationData(features: Tensor<Float>.normal(shape: [samples, 1, 28, 28], using: &rng),
                                           labels: (0..<samples).map { _ in rng.bounded(10) }, classCount: 10)
-            var config = TrainingConfiguration()
-            config.method = method
-            config.regularizer = regularizer
-            config.alpha = 0.2
-            config.eta = 0.1
-            guard let model = try? LeNet5<Float>(inputShape: [1, 28, 28], classCount: 10, firstPadding: 2, using: &rng),
-                  let trainer = try? Trainer(model: model, configuration: config, train: data) else { return }
-            let clean = Array(0..<batch), partner = clean.reversed().map { $0 }
-            var stepRNG = SeededGenerator(seed: 10)
-            measureRate(benchmark, samplesPerSecondMetric, workPerIteration: Double(batch), unit: 1) {
-                for _ in benchmark.scaledIterations {
-                    _ = try? trainer.step(clean: clean, partner: partner, rng: &stepRNG)
-                }
-            }
-            blackHole(model.parameters[0].value)
+            guard let model = try? LeNet5<Float>(inputShape: [1, 28, 28], classCount: 10, firstPadding: 2, using: &rng) else { return }
+            measureTrainerSteps(benchmark, model: model, data: data, method: method, regularizer: regularizer, stepSeed: 10)
         }
     }
 }

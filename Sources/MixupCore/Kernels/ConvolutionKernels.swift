@@ -167,10 +167,10 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable {
     public static var preferred: ConvolutionAlgorithm = .automatic
 }
 
-/// Whether this layer runs on the direct kernels. The automatic rule was measured on this
-/// project's machines (Benchmarks/README.md, "conv2d direct vs im2col"): direct wins while the
-/// patch (C·kh·kw) and the output channel count are small — LeNet's 25/150-tap patches with 6/16
-/// outputs — and GEMM wins once both grow (VGG/ResNet 3×3 layers with 64+ channels).
+/// Whether this layer runs on the direct kernels. The automatic limits come from the conv rows of
+/// Benchmarks/README.md: direct wins clearly on LeNet's layers (25/150-tap patches, 6/16 outputs)
+/// and a 3-channel first layer. Wide layers were not swept: direct also won on one 64→64 3×3
+/// layer that these limits send to GEMM, so the limits are conservative, not a measured crossover.
 func usesDirectConvolution(_ g: WindowGeometry, outputChannels: Int) -> Bool {
     guard g.stride == 1, g.kernelHeight == g.kernelWidth, g.padding < g.kernelHeight else { return false }
     switch ConvolutionAlgorithm.preferred {

@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "MixupRegularizers", targets: ["MixupRegularizers"]),
         .library(name: "MixupTraining", targets: ["MixupTraining"]),
         .library(name: "MixupExperiments", targets: ["MixupExperiments"]),
+        .library(name: "MixupLabCLI", targets: ["MixupLabCLI"]),
         .executable(name: "mixuplab", targets: ["mixuplab"]),
         .plugin(name: "CompareQPlugin", targets: ["CompareQPlugin"]),
         .plugin(name: "AblatePlugin", targets: ["AblatePlugin"]),
@@ -50,9 +51,12 @@ let package = Package(
         .target(name: "MixupRegularizers", dependencies: ["MixupNN"]),
         .target(name: "MixupTraining", dependencies: ["MixupRegularizers"]),
         .target(name: "MixupExperiments", dependencies: ["MixupTraining", "TabularData", "GraphData", "ImageData", "SpeechData"]),
-        .executableTarget(name: "mixuplab", dependencies: [
+        // The command line as a library (so user packages can add regularizers and reuse it) …
+        .target(name: "MixupLabCLI", dependencies: [
             "MixupExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // … and the `mixuplab` executable, which only calls it.
+        .executableTarget(name: "mixuplab", dependencies: ["MixupLabCLI"]),
 
         // Dataset adapters: one module per domain, none of them knows about training.
         .target(name: "TabularData", dependencies: ["SeededRandom"]),

@@ -45,20 +45,21 @@ public struct Ablation {
         }
     }
 
-    /// The shared configuration; `method` and `seed` are set per run.
-    public var configuration: TrainingConfiguration
     /// The arms to run.
     public var arms: [Arm] = Method.allCases.map { Arm($0) }
     /// Seeds (each seeds initialisation, shuffling and λ; the data split stays fixed).
     public var seeds: [UInt64] = [0, 1, 2, 3, 4]
-    /// The model of every run (the paper's tabular model by default: MLP 2×128 ReLU).
-    public var model = ModelSpec()
+    /// Graphs: which folds every arm × seed cross-validates (0-based; nil: all).
+    public var foldsToRun: [Int]?
     /// Where per-run directories go (nil: no files).
     public var outputDirectory: URL?
+    /// Continue runs whose directory holds a checkpoint (a finished run is only reloaded).
+    public var resume = false
     /// Progress messages.
     public var log: (String) -> Void = { print($0) }
 
-    public init(configuration: TrainingConfiguration) { self.configuration = configuration }
+    /// An ablation of the four arms over seeds 0…4.
+    public init() {}
 
     /// One finished run.
     public struct Run: Codable, Sendable {
@@ -66,50 +67,83 @@ public struct Ablation {
         /// The arm's label (`mixupe`, `mixupe:taylor` …).
         public var arm: String
         public var seed: UInt64
+        /// Test error at the last epoch (graphs: mean over folds).
         public var testError: Double
         /// Validation error at the last epoch (nil under cross-validation, which has none).
         public var validationError: Double?
+        /// Test error at the epoch of best validation accuracy (graphs: at the epoch of best mean
+        /// test accuracy over folds, Xu et al.'s protocol).
+        public var testErrorAtBestEpoch: Double?
         public var trainSeconds: Double
         public var samplesPerSecond: Double
+
+        /// A record from its parts (tests, or results collected elsewhere).
+        public init(dataset: String, arm: String, seed: UInt64, testError: Double, validationError: Double?,
+                    testErrorAtBestEpoch: Double?, trainSeconds: Double, samplesPerSecond: Double) {
+            self.dataset = dataset
+            self.arm = arm
+            self.seed = seed
+            self.testError = testError
+            self.validationError = validationError
+            self.testErrorAtBestEpoch = testErrorAtBestEpoch
+            self.trainSeconds = trainSeconds
+            self.samplesPerSecond = samplesPerSecond
+        }
     }
 
-    /// Runs every arm for every seed on `data`.
-    public func run(on data: LoadedSplits) throws -> [Run] {
+    /// The run directory of `arm` and `seed`.
+    public func directory(dataset: String, arm: Arm, seed: UInt64) -> URL? {
+        outputDirectory?.appendingPathComponent("\(dataset)-\(arm.description.replacingOccurrences(of: ":", with: "-"))-seed\(seed)")
+    }
+
+    /// Runs every arm for every seed on the data, model and settings of `spec` (its method and
+    /// seed are replaced per run). Split data: one run each; graphs: a k-fold cross-validation each.
+    public func run(_ spec: RunSpec) throws -> [Run] {
         var runs: [Run] = []
         let total = arms.count * seeds.count
         for arm in arms {
             for seed in seeds {
-                let config = arm.configure(configuration, seed: seed)
-                let network = try model.make(inputShape: data.train.sampleShape,
-                                             outputs: config.loss.outputCount(classes: data.train.classCount), seed: seed)
-                let directory = try outputDirectory.map {
-                    try RunDirectory($0.appendingPathComponent("\(data.name)-\(arm.description.replacingOccurrences(of: ":", with: "-"))-seed\(seed)"))
-                }
-                let history = try Self.train(network, config: config, data: data, directory: directory)
-                let last = history.last!
-                let seconds = history.map(\.trainSeconds).reduce(0, +)
-                let run = Run(dataset: data.name, arm: arm.description, seed: seed,
-                              testError: 1 - (last.testAccuracy ?? 0), validationError: 1 - (last.validationAccuracy ?? 0),
+                let config = arm.configure(spec.configuration, seed: seed)
+                let directory = directory(dataset: spec.data.name, arm: arm, seed: seed)
+                let started = ContinuousClock.now
+                let run: Run
+                switch spec.data {
+                case .splits:
+                    let training = try spec.makeRun(configuration: config)
+                    training.log = { _ in }
+                    if let directory {
+                        training.runDirectory = try RunDirectory(directory)
+                        if resume { try training.resumeIfPossible() }
+                    }
+                    let history = try training.run()
+                    let last = history.last!
+                    let seconds = history.map(\.trainSeconds).reduce(0, +)
+                    let best = history.max { ($0.validationAccuracy ?? -1) < ($1.validationAccuracy ?? -1) }
+                    run = Run(dataset: spec.data.name, arm: arm.description, seed: seed,
+                              testError: 1 - (last.testAccuracy ?? 0), validationError: last.validationAccuracy.map { 1 - $0 },
+                              testErrorAtBestEpoch: best?.validationAccuracy == nil ? nil : best?.testAccuracy.map { 1 - $0 },
                               trainSeconds: seconds,
-                              samplesPerSecond: Double(data.train.count * history.count) / max(seconds, 1e-9))
+                              samplesPerSecond: Double(training.trainingCount * history.count) / max(seconds, 1e-9))
+                    log(String(format: "[%d/%d] %@ seed %llu: test error %.2f%%, %.0f samples/s",
+                               runs.count + 1, total, arm.description, seed, 100 * run.testError, run.samplesPerSecond))
+                case let .graphs(source):
+                    let result = try spec.crossValidate(configuration: config, folds: foldsToRun, directory: directory,
+                                                        resume: resume, log: { _ in })
+                    let seconds = (ContinuousClock.now - started).secondsValue
+                    let trainedGraphs = Double(source.graphCount) * Double(config.epochs)
+                        * Double(result.folds.count) * Double(spec.foldCount - 1) / Double(spec.foldCount)
+                    run = Run(dataset: spec.data.name, arm: arm.description, seed: seed,
+                              testError: 1 - result.lastEpoch.mean, validationError: nil,
+                              testErrorAtBestEpoch: 1 - result.bestMeanEpoch.mean, trainSeconds: seconds,
+                              samplesPerSecond: trainedGraphs / max(seconds, 1e-9))
+                    log(String(format: "[%d/%d] %@ seed %llu: %d-fold test error %.2f%% (last epoch; best-mean epoch %d: %.2f%%)",
+                               runs.count + 1, total, arm.description, seed, result.folds.count, 100 * run.testError,
+                               result.bestMeanEpoch.epoch, 100 * (1 - result.bestMeanEpoch.mean)))
+                }
                 runs.append(run)
-                log(String(format: "[%d/%d] %@ seed %llu: test error %.2f%%, %.0f samples/s",
-                           runs.count, total, arm.description, seed, 100 * run.testError, run.samplesPerSecond))
             }
         }
         return runs
-    }
-}
-
-extension Ablation {
-    /// Trains the concrete model type (opened from `any Layer<Float>`).
-    static func train<M: Layer>(_ model: M, config: TrainingConfiguration, data: LoadedSplits,
-                                directory: RunDirectory?) throws -> [EpochMetrics] where M.Scalar == Float {
-        let trainer = try Trainer(model: model, configuration: config, train: data.train,
-                                  validation: data.validation, test: data.test)
-        trainer.log = { _ in }
-        trainer.runDirectory = directory
-        return try trainer.run()
     }
 }
 
@@ -117,19 +151,18 @@ extension Ablation {
 public enum AblationReport {
     /// Markdown: one row per arm with mean ± sample standard deviation of test error (%).
     public static func markdown(_ runs: [Ablation.Run]) -> String {
-        var lines = ["| dataset | arm | test error (%) | validation error (%) | seeds | samples/s |",
-                     "|---|---|---|---|---|---|"]
+        var lines = ["| dataset | arm | test error, last epoch (%) | test error, best epoch (%) | validation error (%) | seeds | samples/s |",
+                     "|---|---|---|---|---|---|---|"]
         for dataset in unique(runs.map(\.dataset)) {
             for arm in unique(runs.filter { $0.dataset == dataset }.map(\.arm)) {
                 let group = runs.filter { $0.dataset == dataset && $0.arm == arm }
-                let test = meanStd(group.map { 100 * $0.testError })
                 let validation = group.compactMap(\.validationError)
-                let val = validation.count == group.count
-                    ? String(format: "%.2f ± %.2f", meanStd(validation.map { 100 * $0 }).mean, meanStd(validation.map { 100 * $0 }).std)
-                    : "–"
+                let val = validation.count == group.count ? meanStdText(validation.map { 100 * $0 }) : "–"
+                let bestEpoch = group.compactMap(\.testErrorAtBestEpoch)
+                let best = bestEpoch.count == group.count ? meanStdText(bestEpoch.map { 100 * $0 }) : "–"
                 let speed = group.map(\.samplesPerSecond).reduce(0, +) / Double(group.count)
-                lines.append(String(format: "| %@ | %@ | %.2f ± %.2f | %@ | %d | %.0f |", dataset, arm,
-                                    test.mean, test.std, val, group.count, speed))
+                lines.append(String(format: "| %@ | %@ | %@ | %@ | %@ | %d | %.0f |", dataset, arm,
+                                    meanStdText(group.map { 100 * $0.testError }), best, val, group.count, speed))
             }
         }
         return lines.joined(separator: "\n")
@@ -137,9 +170,19 @@ public enum AblationReport {
 
     /// CSV with one line per run.
     public static func csv(_ runs: [Ablation.Run]) -> String {
-        (["dataset,arm,seed,test_error,validation_error,train_seconds,samples_per_second"] + runs.map {
-            "\($0.dataset),\($0.arm),\($0.seed),\($0.testError),\($0.validationError.map { "\($0)" } ?? ""),\($0.trainSeconds),\($0.samplesPerSecond)"
-        }).joined(separator: "\n") + "\n"
+        var table = CSVTable(header: ["dataset", "arm", "seed", "test_error", "validation_error", "test_error_best_epoch",
+                                      "train_seconds", "samples_per_second"])
+        for r in runs {
+            table.append([r.dataset, r.arm, "\(r.seed)", "\(r.testError)", r.validationError.map { "\($0)" } ?? "",
+                          r.testErrorAtBestEpoch.map { "\($0)" } ?? "", "\(r.trainSeconds)", "\(r.samplesPerSecond)"])
+        }
+        return table.render()
+    }
+
+    /// "mean ± sample std" of percentages, or just the mean ("–" for the spread) for one value.
+    static func meanStdText(_ xs: [Double]) -> String {
+        let (mean, std) = meanStd(xs)
+        return xs.count > 1 ? String(format: "%.2f ± %.2f", mean, std) : String(format: "%.2f ± –", mean)
     }
 
     /// Mean and sample standard deviation (0 for a single value).
@@ -156,32 +199,3 @@ public enum AblationReport {
     }
 }
 
-extension Ablation {
-    /// The ablation on a graph dataset: every arm × seed is a k-fold cross-validation of GIN with
-    /// mixing on the readout (`GraphCrossValidation`); its test error is the mean over folds at
-    /// the last epoch. `configuration` supplies α, η, optimizer, epochs and batch size.
-    public func run(onGraphs source: GraphDatasetSource, crossValidation: GraphCrossValidation) throws -> [Run] {
-        var runs: [Run] = []
-        let total = arms.count * seeds.count
-        for arm in arms {
-            for seed in seeds {
-                var cv = crossValidation
-                cv.training = arm.configure(configuration, seed: seed)
-                let started = ContinuousClock.now
-                let result = try cv.run(on: source, log: { _ in })
-                let elapsed = ContinuousClock.now - started
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-                let trainedGraphs = Double(source.graphCount) * Double(cv.training.epochs)
-                    * Double(result.folds.count) * Double(cv.foldCount - 1) / Double(cv.foldCount)
-                let run = Run(dataset: source.name, arm: arm.description, seed: seed,
-                              testError: 1 - result.lastEpoch.mean, validationError: nil, trainSeconds: seconds,
-                              samplesPerSecond: trainedGraphs / max(seconds, 1e-9))
-                runs.append(run)
-                log(String(format: "[%d/%d] %@ seed %llu: %d-fold test error %.2f%% (last epoch; best-mean epoch %d: %.2f%%)",
-                           runs.count, total, arm.description, seed, result.folds.count, 100 * run.testError,
-                           result.bestMeanEpoch.epoch, 100 * (1 - result.bestMeanEpoch.mean)))
-            }
-        }
-        return runs
-    }
-}

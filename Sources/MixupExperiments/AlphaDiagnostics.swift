@@ -104,26 +104,21 @@ func summarize<T: TensorScalar>(_ t: Tensor<T>) -> (minimum: Double, fractionNeg
     }
 }
 
-/// The `diagnose-alpha` workflow (paper Fig. 2): train with the standard trainer's step and,
-/// every `every` iterations, compute α over a fixed batch of training points.
+/// The `diagnose-alpha` workflow (paper Fig. 2) as an observer of an ordinary run (any domain):
+/// before training and every `every` iterations, α is computed over a fixed sample of training
+/// examples at the mixing point, with the model in evaluation mode (per-sample input gradients).
 public struct AlphaDiagnosticsStudy {
-    /// Training configuration (Mixup by default in the command line; any method works).
-    public var configuration: TrainingConfiguration
-    /// MLP hidden widths.
-    public var hiddenWidths: [Int] = [128, 128]
-    /// MLP activation.
-    public var activation: Activation = .relu
-    /// Linear layers with biases.
-    public var bias = true
     /// Measure every this many iterations (and before the first).
     public var every = 10
     /// Size of the fixed diagnostic batch.
     public var sampleCount = 100
+    /// Seed of the sample choice.
+    public var sampleSeed: UInt64 = 0
     /// Progress messages.
     public var log: (String) -> Void = { print($0) }
 
-    /// A study with this configuration (its schedule must be constant: the loop here sets no rates).
-    public init(configuration: TrainingConfiguration) { self.configuration = configuration }
+    /// A study with the defaults above.
+    public init() {}
 
     /// One measurement.
     public struct Point: Codable, Equatable, Sendable {
@@ -139,50 +134,46 @@ public struct AlphaDiagnosticsStudy {
         public var mean: Double
     }
 
-    /// Trains on `data.train` and returns the α trace.
-    public func run(on data: LoadedSplits) throws -> [Point] {
+    /// Trains `run` to its configured epochs and returns the α trace.
+    public func run(_ run: any TrainingRun<Float>) throws -> [Point] {
         guard every >= 1 else { throw ExperimentError("diagnose-alpha: --every must be ≥ 1, got \(every)") }
-        guard configuration.schedule == .constant else {
-            throw ExperimentError("diagnose-alpha drives the steps itself and supports only --schedule constant")
-        }
-        var rng = SeededGenerator(seed: configuration.seed)
-        let widths = [data.train.sampleShape.reduce(1, *)] + hiddenWidths
-            + [configuration.loss.outputCount(classes: data.train.classCount)]
-        let model = MLP<Float>(widths: widths, activation: activation, bias: bias, using: &rng)
-        let trainer = try Trainer(model: model, configuration: configuration, train: data.train)
-        var pickRNG = SeededGenerator(seed: configuration.seed ^ 0xA1FA)
-        let sample = data.train.subset(Array(pickRNG.permutation(data.train.count).prefix(max(0, sampleCount))))
-        let targets: Tensor<Float> = configuration.loss.targets(sample.labels, classes: sample.classCount)
-        let mean = data.train.mean
-
-        let loader = BatchLoader(data: data.train, batchSize: configuration.batchSize, seed: configuration.seed)
+        guard sampleCount >= 1 else { throw ExperimentError("diagnose-alpha: --samples must be ≥ 1, got \(sampleCount)") }
+        var pickRNG = SeededGenerator(seed: sampleSeed ^ 0xA1FA)
+        let picked = Array(pickRNG.permutation(run.trainingCount).prefix(sampleCount))
+        let loss = run.configuration.loss
         var points: [Point] = []
         func measure(_ iteration: Int, _ epoch: Double) throws {
-            let a = try AlphaDiagnostics.alphas(model: model, inputs: sample.features, targets: targets,
-                                                dataMean: mean, loss: configuration.loss)
+            let probe = try run.probe(examples: picked)
+            let a = try AlphaDiagnosticsStudy.alphas(probe.model, probe: probe, loss: loss)
             let s = AlphaDiagnostics.summary(a)
             points.append(Point(iteration: iteration, epoch: epoch, minimum: s.minimum,
                                 fractionNegative: s.fractionNegative, mean: s.mean))
         }
-        try measure(0, 0)
-        var iteration = 0
-        for epoch in 0..<configuration.epochs {
-            let batches = loader.batches(epoch: epoch)
-            var stepRNG = SeededGenerator(seed: configuration.seed &+ 0xC0FFEE &+ UInt64(epoch) &* 0x2545_F491_4F6C_DD1D)
-            for (k, indices) in batches.enumerated() {
-                let partner = stepRNG.permutation(indices.count).map { indices[$0] }
-                try trainer.step(clean: indices, partner: partner, rng: &stepRNG, epoch: epoch, batchIndex: k)
-                iteration += 1
-                if iteration % every == 0 {
-                    try measure(iteration, Double(epoch) + Double(k + 1) / Double(batches.count))
-                }
-            }
+        let start = run.history.count
+        var startIteration = 0
+        run.onStep.append { event in
+            if event.batchIndex == 0 && event.epoch == start { startIteration = event.iteration - 1 }
+            if event.iteration % every == 0 { try measure(event.iteration, event.progress) }
+        }
+        run.onEpoch.append { metrics in
             if let p = points.last {
                 log(String(format: "epoch %d: iteration %d, min α %.4g, %.1f%% of α negative",
-                           epoch + 1, p.iteration, p.minimum, 100 * p.fractionNegative))
+                           metrics.epoch, p.iteration, p.minimum, 100 * p.fractionNegative))
             }
         }
+        try measure(0, Double(start))
+        try run.run()
+        if start > 0, !points.isEmpty { points[0].iteration = startIteration }
         return points
+    }
+
+    /// α for the probe, with the model in evaluation mode.
+    static func alphas<M: Layer>(_ model: M, probe: Probe<Float>, loss: ClassificationLoss) throws -> Tensor<Float>
+        where M.Scalar == Float {
+        try model.evaluating {
+            try AlphaDiagnostics.alphas(model: model, inputs: probe.inputs, targets: probe.targets,
+                                        dataMean: probe.dataMean, loss: loss)
+        }
     }
 }
 

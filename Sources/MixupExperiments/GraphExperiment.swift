@@ -52,7 +52,9 @@ public struct FoldSummary: Equatable, Sendable {
 }
 
 /// k-fold stratified cross-validation of a GIN, the protocol of Xu et al. 2018 used by the MixupE
-/// paper's graph experiments: train on k−1 folds, test on the held-out one, for each fold.
+/// paper's graph experiments: train on k−1 folds, test on the held-out one, for each fold. Every
+/// fold is an ordinary `TrainingLoop` run (readout mixing), with its own run directory
+/// `fold-NN/` (config, metrics, checkpoints) when `directory` is given, and exact resume.
 public struct GraphCrossValidation {
     /// Method, α, η, regularizer, optimizer, schedule, epochs, batch size, seed.
     public var training: TrainingConfiguration
@@ -60,8 +62,10 @@ public struct GraphCrossValidation {
     public var model: GINConfiguration
     /// Number of folds k.
     public var foldCount: Int
-    /// Which folds to run (all by default; tests run one).
+    /// Which folds to run (0-based; all by default).
     public var foldsToRun: [Int]?
+    /// Seed of the fold split (the same folds for every method and training seed).
+    public var splitSeed: UInt64 = 0
 
     /// The paper's graph setting with a CI-sized default of 50 epochs: Adam lr 0.01 halved every
     /// 50 epochs, batch 32, 10 folds, MixupE on the readout.
@@ -110,34 +114,63 @@ public struct GraphCrossValidation {
         }
     }
 
+    /// The run spec of this cross-validation on `source`.
+    public func spec(on source: GraphDatasetSource) -> RunSpec {
+        var model = ModelSpec(kind: .gin)
+        model.gin = self.model
+        var spec = RunSpec(data: .graphs(source), model: model, configuration: training)
+        spec.foldCount = foldCount
+        spec.splitSeed = splitSeed
+        return spec
+    }
+
+    /// The run directory of fold `fold` (0-based) under `directory`.
+    public static func foldDirectory(_ directory: URL, fold: Int) -> URL {
+        directory.appendingPathComponent(String(format: "fold-%02d", fold + 1))
+    }
+
     /// Runs the folds on `source`; each fold gets a fresh GIN initialised from the seed and fold.
-    /// `log` receives per-epoch lines. Throws on invalid settings or data errors.
-    public func run(on source: any GraphClassificationSource, log: @escaping (String) -> Void = { print($0) }) throws -> Result {
-        var splitRNG = SeededGenerator(seed: training.seed ^ 0xF01D_5EED)
-        let folds = try StratifiedKFold.folds(labels: source.labels, foldCount: foldCount, using: &splitRNG)
-        let chosen = foldsToRun ?? Array(0..<foldCount)
+    /// With `directory`, fold f writes `directory/fold-NN/`; with `resume`, a fold continues from
+    /// its `last.safetensors` (a finished fold is only reloaded). `log` receives per-epoch lines.
+    public func run(on source: GraphDatasetSource, directory: URL? = nil, resume: Bool = false,
+                    log: @escaping (String) -> Void = { print($0) }) throws -> Result {
+        try spec(on: source).crossValidate(folds: foldsToRun, directory: directory, resume: resume, log: log)
+    }
+}
+
+extension RunSpec {
+    /// k-fold cross-validation of the graph data with `configuration` (default: the spec's):
+    /// one ordinary run per fold in `folds` (0-based; all by default), fold f writing
+    /// `directory/fold-NN/` and resuming from it when `resume` is set.
+    public func crossValidate(configuration: TrainingConfiguration? = nil, folds: [Int]? = nil, directory: URL? = nil,
+                              resume: Bool = false, log: @escaping (String) -> Void = { print($0) })
+        throws -> GraphCrossValidation.Result {
+        let config = configuration ?? self.configuration
+        guard case .graphs = data else { throw ExperimentError("cross-validation applies to graph datasets") }
+        let chosen = folds ?? Array(0..<foldCount)
         for f in chosen where f < 0 || f >= foldCount {
             throw TrainingError.invalidConfiguration("fold \(f + 1) does not exist among \(foldCount) folds")
         }
         var curves: [[Double]] = []
         for f in chosen {
-            var rng = SeededGenerator(seed: training.seed &+ UInt64(f) &* 0x9E37_79B9_7F4A_7C15)
-            let gin = GIN<Float>(inputWidth: source.featureCount,
-                                 outputCount: training.loss.outputCount(classes: source.classCount),
-                                 configuration: model, using: &rng)
-            let trainer = try GraphTrainer(model: gin, configuration: training, source: source,
-                                           trainIndices: folds[f].trainIndices, testIndices: folds[f].testIndices)
-            trainer.log = { log("fold \(f + 1)/\(self.foldCount)  \($0)") }
-            let history = try trainer.run()
+            let run = try makeRun(configuration: config, fold: f)
+            run.log = { log("fold \(f + 1)/\(self.foldCount)  \($0)") }
+            if let directory {
+                run.runDirectory = try RunDirectory(GraphCrossValidation.foldDirectory(directory, fold: f))
+                if resume, try run.resumeIfPossible() {
+                    log("fold \(f + 1)/\(foldCount): resumed at epoch \(run.history.count)")
+                }
+            }
+            let history = try run.run()
             curves.append(history.map { $0.testAccuracy ?? 0 })
         }
-        let epochs = training.epochs
+        let epochs = config.epochs
         let last = FoldSummary(epoch: epochs, accuracies: curves.map { $0[epochs - 1] })
         var best = last
         for e in 0..<epochs {
             let candidate = FoldSummary(epoch: e + 1, accuracies: curves.map { $0[e] })
             if candidate.mean > best.mean { best = candidate }
         }
-        return Result(folds: chosen, testAccuracy: curves, lastEpoch: last, bestMeanEpoch: best)
+        return GraphCrossValidation.Result(folds: chosen, testAccuracy: curves, lastEpoch: last, bestMeanEpoch: best)
     }
 }

@@ -80,17 +80,15 @@ public enum QComparison {
     }
 }
 
-/// The `compare-q` workflow: trains one model (any method) with the standard trainer and, at
-/// the start, every `every` epochs and at the end, compares q and q̄ on a fixed training sample.
+/// The `compare-q` workflow as an observer of an ordinary run (any domain, any model): before
+/// training, every `every` epochs and at the end, q and q̄ are compared on a fixed sample of
+/// training examples at the mixing point (inputs, or graph readouts).
+///
+/// Models with batch norm are measured under both semantics side by side, with batch statistics
+/// of the scored sample as in a training step: `per-sample` (each sample's tangent through its own
+/// normalisation, the q(x_i) of eq. 1 and the trainer's default) and `batch-coupled` (the JVP of
+/// the whole batch function; when BN follows a linear layer it normalises the direction away).
 public struct QComparisonStudy {
-    /// Training configuration (method, α, optimizer, epochs, …).
-    public var configuration: TrainingConfiguration
-    /// MLP hidden widths.
-    public var hiddenWidths: [Int] = [128, 128]
-    /// MLP activation (ReLU is the setting where eq. (2) can be exact).
-    public var activation: Activation = .relu
-    /// Linear layers with biases (false: the bias-free condition of eq. (2)).
-    public var bias = true
     /// Compare every this many epochs (and always before training and after the last epoch).
     public var every = 5
     /// How many training points to score.
@@ -100,13 +98,15 @@ public struct QComparisonStudy {
     /// Progress messages.
     public var log: (String) -> Void = { print($0) }
 
-    /// A study with this training configuration.
-    public init(configuration: TrainingConfiguration) { self.configuration = configuration }
+    /// A study with the defaults above.
+    public init() {}
 
     /// One comparison point.
     public struct Checkpoint: Sendable {
         /// Epochs trained so far (0 = at initialisation).
         public var epoch: Int
+        /// How batch norm's statistics enter q: "per-sample", "batch-coupled", or "–" without batch norm.
+        public var semantics: String
         /// Clean training accuracy (nil at initialisation).
         public var trainAccuracy: Double?
         /// Per-sample q and q̄.
@@ -121,54 +121,71 @@ public struct QComparisonStudy {
 
     /// Everything the study measured.
     public struct Result: Sendable {
-        /// One entry per comparison point, in epoch order.
+        /// One entry per comparison point (and BN semantics), in epoch order.
         public var checkpoints: [Checkpoint]
-        /// ‖E[x̄]‖₂ of the training data the model saw (eq. (2) needs 0).
+        /// ‖E[x̄]‖₂ at the mixing point at the last comparison (eq. (2) needs 0).
         public var meanNorm: Double
-        /// Input dimension d (for context in the report).
+        /// Dimension of one sample at the mixing point.
         public var inputDimension: Int
+        /// Number of scored samples.
+        public var sampleCount: Int
     }
 
-    /// Runs the study on `data` (train split used for training and for the scored sample).
-    public func run(on data: LoadedSplits) throws -> Result {
+    /// Trains `run` to its configured epochs, comparing q and q̄ along the way.
+    public func run(_ run: any TrainingRun<Float>) throws -> Result {
         guard every >= 1 else { throw ExperimentError("compare-q: --every must be ≥ 1, got \(every)") }
         guard sampleCount >= 2 else { throw ExperimentError("compare-q: --samples must be ≥ 2, got \(sampleCount)") }
-        var rng = SeededGenerator(seed: configuration.seed)
-        let widths = [data.train.sampleShape.reduce(1, *)] + hiddenWidths
-            + [configuration.loss.outputCount(classes: data.train.classCount)]
-        let model = MLP<Float>(widths: widths, activation: activation, bias: bias, using: &rng)
-        let trainer = try Trainer(model: model, configuration: configuration, train: data.train,
-                                  validation: data.validation, test: data.test)
         var sampleRNG = SeededGenerator(seed: sampleSeed ^ 0x51A_3B1E)
-        let picked = Array(sampleRNG.permutation(data.train.count).prefix(max(0, sampleCount)))
-        let sample = data.train.subset(picked)
-        let targets: Tensor<Float> = configuration.loss.targets(sample.labels, classes: sample.classCount)
-        let mean = data.train.mean
-        let loss = configuration.loss
-
+        let picked = Array(sampleRNG.permutation(run.trainingCount).prefix(sampleCount))
+        let loss = run.configuration.loss
         var checkpoints: [Checkpoint] = []
-        func measure(epoch: Int, accuracy: Double?) {
-            let s = QComparison.scores(model: model, inputs: sample.features, targets: targets, dataMean: mean, loss: loss)
-            let t = QComparison.timing(model: model, inputs: sample.features, targets: targets, dataMean: mean, loss: loss)
-            let a = QComparison.agreement(exact: s.exact, approximate: s.approximate)
-            checkpoints.append(Checkpoint(epoch: epoch, trainAccuracy: accuracy, exact: s.exact, approximate: s.approximate,
-                                          agreement: a, exactSeconds: t.exact, approximateSeconds: t.approximate))
-            log(String(format: "epoch %d: pearson %.6f  spearman %.6f  median rel. err %.3g  sign agreement %.1f%%",
-                       epoch, a.pearson, a.spearman, a.medianRelativeError, 100 * a.signAgreement))
-        }
-        measure(epoch: 0, accuracy: nil)
-        // The trainer calls `log` once per finished epoch (after evaluation), so the hook sees
-        // the model exactly at epoch boundaries without duplicating the training loop.
-        let epochs = configuration.epochs
-        trainer.log = { [unowned trainer] line in
-            let epoch = trainer.history.count
-            self.log(line)
-            if epoch % every == 0 || epoch == epochs {
-                measure(epoch: epoch, accuracy: trainer.history.last?.trainAccuracy)
+        var meanNorm = 0.0, dimension = 0
+
+        func measure(epoch: Int, accuracy: Double?) throws {
+            let probe = try run.probe(examples: picked)
+            meanNorm = QComparisonStudy.norm(probe.dataMean)
+            dimension = probe.dataMean.count
+            let model = probe.model
+            let hasBatchNorm = !model.namedBuffers.isEmpty
+            let settings: [(String, BatchNormTangent?)] = hasBatchNorm
+                ? [("per-sample", .fixedStatistics), ("batch-coupled", .batchCoupled)] : [("–", nil)]
+            for (name, tangent) in settings {
+                let (s, t) = try QComparisonStudy.measure(model, probe: probe, loss: loss, tangent: tangent)
+                let a = QComparison.agreement(exact: s.exact, approximate: s.approximate)
+                checkpoints.append(Checkpoint(epoch: epoch, semantics: name, trainAccuracy: accuracy, exact: s.exact,
+                                              approximate: s.approximate, agreement: a, exactSeconds: t.exact,
+                                              approximateSeconds: t.approximate))
+                log(String(format: "epoch %d%@: pearson %.6f  spearman %.6f  median rel. err %.3g  sign agreement %.1f%%",
+                           epoch, tangent == nil ? "" : " (\(name))", a.pearson, a.spearman, a.medianRelativeError,
+                           100 * a.signAgreement))
             }
         }
-        try trainer.run()
-        return Result(checkpoints: checkpoints, meanNorm: Self.norm(mean), inputDimension: widths[0])
+        let start = run.history.count, epochs = run.configuration.epochs
+        try measure(epoch: start, accuracy: run.history.last?.trainAccuracy)
+        run.onEpoch.append { metrics in
+            if metrics.epoch % every == 0 || metrics.epoch == epochs {
+                try measure(epoch: metrics.epoch, accuracy: metrics.trainAccuracy)
+            }
+        }
+        try run.run()
+        return Result(checkpoints: checkpoints, meanNorm: meanNorm, inputDimension: dimension, sampleCount: picked.count)
+    }
+
+    /// Scores and timings of `model` on the probe: without batch norm in evaluation mode; with it
+    /// in training mode (batch statistics of the probe, running statistics untouched) under `tangent`.
+    static func measure<M: Layer>(_ model: M, probe: Probe<Float>, loss: ClassificationLoss, tangent: BatchNormTangent?)
+        throws -> (scores: (exact: [Double], approximate: [Double]), timing: (exact: Double, approximate: Double))
+        where M.Scalar == Float {
+        func compute() -> ((exact: [Double], approximate: [Double]), (exact: Double, approximate: Double)) {
+            (QComparison.scores(model: model, inputs: probe.inputs, targets: probe.targets, dataMean: probe.dataMean, loss: loss),
+             QComparison.timing(model: model, inputs: probe.inputs, targets: probe.targets, dataMean: probe.dataMean, loss: loss))
+        }
+        guard let tangent else { return model.evaluating { compute() } }
+        let modes = model.modelModes
+        let saved = modes.map { ($0.isTraining, $0.batchNormTangent) }
+        defer { for (mode, s) in zip(modes, saved) { mode.isTraining = s.0; mode.batchNormTangent = s.1 } }
+        for mode in modes { mode.isTraining = true; mode.batchNormTangent = tangent }
+        return model.withoutUpdatingRunningStatistics { compute() }
     }
 
     static func norm(_ t: Tensor<Float>) -> Double {
@@ -180,12 +197,12 @@ public struct QComparisonStudy {
 public enum QComparisonReport {
     /// One row per comparison point.
     public static func markdown(_ result: QComparisonStudy.Result) -> String {
-        var table = MarkdownTable(header: ["epoch", "train acc", "Pearson r", "Spearman ρ", "median rel. err",
+        var table = MarkdownTable(header: ["epoch", "BN q", "train acc", "Pearson r", "Spearman ρ", "median rel. err",
                                            "mean rel. err", "max abs diff", "max abs q", "sign agree",
                                            "exact ms/100", "approx ms/100", "cost ratio"])
         for c in result.checkpoints {
             let a = c.agreement
-            table.append([String(c.epoch), c.trainAccuracy.map { String(format: "%.2f%%", 100 * $0) } ?? "–",
+            table.append([String(c.epoch), c.semantics, c.trainAccuracy.map { String(format: "%.2f%%", 100 * $0) } ?? "–",
                           String(format: "%.6f", a.pearson), String(format: "%.6f", a.spearman),
                           String(format: "%.3g", a.medianRelativeError), String(format: "%.3g", a.meanRelativeError),
                           String(format: "%.3g", a.maxAbsoluteDifference), String(format: "%.3g", a.maxAbsoluteExact),
@@ -198,12 +215,12 @@ public enum QComparisonReport {
 
     /// Summary CSV: one line per comparison point.
     public static func summaryCSV(_ result: QComparisonStudy.Result) -> String {
-        var csv = CSVTable(header: ["epoch", "train_accuracy", "pearson", "spearman", "median_relative_error",
+        var csv = CSVTable(header: ["epoch", "bn_semantics", "train_accuracy", "pearson", "spearman", "median_relative_error",
                                     "mean_relative_error", "max_abs_difference", "max_abs_exact", "sign_agreement",
                                     "exact_seconds_per_100", "approximate_seconds_per_100", "mean_norm"])
         for c in result.checkpoints {
             let a = c.agreement
-            csv.append(["\(c.epoch)", c.trainAccuracy.map { "\($0)" } ?? ""] + [
+            csv.append(["\(c.epoch)", c.semantics, c.trainAccuracy.map { "\($0)" } ?? ""] + [
                 a.pearson, a.spearman, a.medianRelativeError, a.meanRelativeError, a.maxAbsoluteDifference,
                 a.maxAbsoluteExact, a.signAgreement, c.exactSeconds, c.approximateSeconds, result.meanNorm].map { "\($0)" })
         }
@@ -212,10 +229,10 @@ public enum QComparisonReport {
 
     /// Per-sample CSV: epoch, sample, q, q̄.
     public static func samplesCSV(_ result: QComparisonStudy.Result) -> String {
-        var csv = CSVTable(header: ["epoch", "sample", "exact_q", "approximate_q"])
+        var csv = CSVTable(header: ["epoch", "bn_semantics", "sample", "exact_q", "approximate_q"])
         for c in result.checkpoints {
             for (i, (q, a)) in zip(c.exact, c.approximate).enumerated() {
-                csv.append(["\(c.epoch)", "\(i)", "\(q)", "\(a)"])
+                csv.append(["\(c.epoch)", c.semantics, "\(i)", "\(q)", "\(a)"])
             }
         }
         return csv.render()
@@ -227,7 +244,7 @@ public enum QComparisonReport {
                            yLabel: "approximate q̄ = (y−g(f(x)))ᵀ f(x)")
         plot.showsDiagonal = true
         for c in result.checkpoints {
-            plot.series.append(.init(name: "epoch \(c.epoch)", points: zip(c.exact, c.approximate).map { ($0, $1) },
+            plot.series.append(.init(name: c.semantics == "–" ? "epoch \(c.epoch)" : "epoch \(c.epoch), \(c.semantics)", points: zip(c.exact, c.approximate).map { ($0, $1) },
                                      style: .markers))
         }
         return plot

@@ -2,6 +2,7 @@ import Foundation
 import MixupCore
 import MixupNN
 import MixupRegularizers
+import MixupTraining
 
 /// Theorem 1 on a trained model: the Mixup loss against L_std plus the order-J expansion.
 ///

@@ -26,12 +26,13 @@ final class AblationTests: XCTestCase {
         var config = TrainingConfiguration()
         config.epochs = 2
         config.batchSize = 20
-        var ablation = Ablation(configuration: config)
+        var model = ModelSpec()
+        model.activation = .gelu    // smooth, so the taylor arm's second-order term is live
+        var ablation = Ablation()
         ablation.arms = Ablation.Arm.fiveArms
         ablation.seeds = [0, 1]
-        ablation.model.activation = .gelu    // smooth, so the taylor arm's second-order term is live
         ablation.log = { _ in }
-        let runs = try ablation.run(on: data)
+        let runs = try ablation.run(RunSpec(data: .splits(data), model: model, configuration: config))
         XCTAssertEqual(runs.count, 10)
         XCTAssertEqual(Set(runs.map(\.arm)), ["erm", "mixup", "erm+r", "mixupe", "mixupe:taylor"])
         XCTAssertTrue(runs.allSatisfy { $0.testError >= 0 && $0.testError <= 1 && $0.validationError != nil })
@@ -45,6 +46,35 @@ final class AblationTests: XCTestCase {
         XCTAssertEqual(csv.split(separator: "\n").count, 11)
     }
 
+    func testBestEpochTestErrorIsTakenAtTheEpochOfBestValidationAccuracy() throws {
+        let data = LoadedSplits(name: "blobs", train: blobs(90, seed: 4), validation: blobs(30, seed: 5),
+                                test: blobs(30, seed: 6), classNames: ["a", "b", "c"])
+        var config = TrainingConfiguration()
+        config.epochs = 4
+        config.batchSize = 30
+        let out = try temporaryDirectory("ablation-best")
+        defer { try? FileManager.default.removeItem(at: out) }
+        var ablation = Ablation()
+        ablation.arms = [Ablation.Arm(.mixup)]
+        ablation.seeds = [3]
+        ablation.outputDirectory = out
+        ablation.log = { _ in }
+        let run = try XCTUnwrap(ablation.run(RunSpec(data: .splits(data), model: ModelSpec(), configuration: config)).first)
+        let history = try RunDirectory(out.appendingPathComponent("blobs-mixup-seed3")).readMetrics()
+        XCTAssertEqual(history.count, 4)
+        let best = try XCTUnwrap(history.first { $0.validationAccuracy == history.compactMap(\.validationAccuracy).max() })
+        XCTAssertEqual(try XCTUnwrap(run.testErrorAtBestEpoch), 1 - (best.testAccuracy ?? -1), accuracy: 1e-12)
+        XCTAssertEqual(run.testError, 1 - (history.last!.testAccuracy ?? -1), accuracy: 1e-12)
+    }
+
+    func testOneSeedShowsNoSpreadInsteadOfAZeroStandardDeviation() {
+        let run = Ablation.Run(dataset: "d", arm: "erm", seed: 0, testError: 0.25, validationError: 0.3,
+                               testErrorAtBestEpoch: 0.2, trainSeconds: 1, samplesPerSecond: 1)
+        let table = AblationReport.markdown([run])
+        XCTAssertTrue(table.contains("25.00 ± –"), table)
+        XCTAssertFalse(table.contains("± 0.00"), table)
+    }
+
     func testGraphAblationCrossValidatesEachArmOnMUTAG() throws {
         let root = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
@@ -55,16 +85,18 @@ final class AblationTests: XCTestCase {
         let source = try GraphDatasetSource(directory: dir)
         var training = GraphCrossValidation.defaultTraining()
         training.epochs = 2
-        var cv = GraphCrossValidation(training: training, foldCount: 3, foldsToRun: [0, 1])
+        var cv = GraphCrossValidation(training: training, foldCount: 3)
         cv.model.layerCount = 2
         cv.model.hiddenWidth = 8
-        var ablation = Ablation(configuration: training)
+        var ablation = Ablation()
         ablation.arms = [Ablation.Arm(.mixup), Ablation.Arm(.mixupE, regularizer: "exact"), Ablation.Arm(.mixupE, regularizer: "taylor")]
         ablation.seeds = [0]
+        ablation.foldsToRun = [0, 1]
         ablation.log = { _ in }
-        let runs = try ablation.run(onGraphs: source, crossValidation: cv)
+        let runs = try ablation.run(cv.spec(on: source))
         XCTAssertEqual(runs.map(\.arm), ["mixup", "mixupe:exact", "mixupe:taylor"])
         XCTAssertTrue(runs.allSatisfy { $0.dataset == "MUTAG" && $0.validationError == nil && $0.testError <= 1 })
+        XCTAssertTrue(runs.allSatisfy { ($0.testErrorAtBestEpoch ?? 2) <= $0.testError }, "best-mean epoch is at least as good as the last")
         XCTAssertTrue(AblationReport.markdown(runs).contains("| MUTAG | mixupe:taylor |"))
     }
 }

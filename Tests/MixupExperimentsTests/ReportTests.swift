@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import MixupExperiments
+import MixupTraining
 import XCTest
 
 /// Counts elements and attributes of an XML document while checking it is well-formed.

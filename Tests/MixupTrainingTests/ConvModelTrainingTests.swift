@@ -60,7 +60,7 @@ final class ConvModelTrainingTests: XCTestCase {
             let model = try LeNet5<Float>(inputShape: [1, 20, 20], classCount: 4, using: &rng)
             let trainer = try Trainer(model: model, configuration: configuration(regularizer: regularizer), train: data)
             trainer.log = { _ in }
-            let before = trainer.evaluate(data).loss
+            let before = try XCTUnwrap(trainer.evaluate(.train)).loss
             var r = SeededGenerator(seed: 3)
             var penalties: [Double] = []
             for step in 0..<40 {
@@ -68,7 +68,7 @@ final class ConvModelTrainingTests: XCTestCase {
                 let result = try trainer.step(clean: clean, partner: clean.reversed(), rng: &r)
                 penalties.append(result.penalty)
             }
-            let after = trainer.evaluate(data).loss
+            let after = try XCTUnwrap(trainer.evaluate(.train)).loss
             XCTAssertTrue(penalties.contains { $0 != 0 }, "\(regularizer): the penalty must be live")
             XCTAssertLessThan(after, 0.8 * before, "\(regularizer): clean loss \(before) → \(after)")
         }
@@ -80,7 +80,7 @@ final class ConvModelTrainingTests: XCTestCase {
         let model = try PreActResNet<Float>(depth: .resnet18, inputShape: [3, 8, 8], classCount: 3, baseWidth: 2, using: &rng)
         let trainer = try Trainer(model: model, configuration: configuration(regularizer: ExactQ.name), train: data)
         XCTAssertTrue(model.usesBatchStatistics)
-        XCTAssertFalse(trainer.batchesCleanPass, "automatic clean pass must not batch a batch-norm model")
+        XCTAssertFalse(trainer.objective.batchesCleanPass, "automatic clean pass must not batch a batch-norm model")
         var r = SeededGenerator(seed: 6)
         var losses: [Double] = []
         for _ in 0..<3 {

@@ -95,9 +95,10 @@ final class GraphTrainingTests: XCTestCase {
         let batch = [0, 1, 2, 3, 4, 5], partner = [3, 5, 0, 1, 2, 4]
         let h0 = gin.encode(try data.input(graphs: batch, as: Double.self)).value
         let mean = (h0.sum(alongAxis: 0) * (1.0 / 6)).reshaped([h0.shape[1]])
-        func value() throws -> (Variable<Double>, GraphStepResult) {
+        trainer.objective.readoutMean = mean
+        func value() throws -> (Variable<Double>, StepResult) {
             var rng = SeededGenerator(seed: 77)
-            return try trainer.objective(batch: batch, partner: partner, rng: &rng, readoutMean: mean)
+            return try trainer.objective(clean: batch, partner: partner, rng: &rng)
         }
         let (total, result) = try value()
         XCTAssertNotEqual(result.penalty, 0, "the penalty must be active for the check to mean anything")
@@ -136,7 +137,7 @@ final class GraphTrainingTests: XCTestCase {
             config.eta = 1
             let trainer = try GraphTrainer(model: gin, configuration: config, source: data, trainIndices: [0, 1, 2, 3])
             var rng = SeededGenerator(seed: 1)
-            let (total, result) = try trainer.objective(batch: [0, 1, 2, 3], partner: [1, 0, 3, 2], rng: &rng)
+            let (total, result) = try trainer.objective(clean: [0, 1, 2, 3], partner: [1, 0, 3, 2], rng: &rng)
             return total.gradients()[gin.encoder.layers[0].first.weight] * (1 / result.kappa)
         }
         let plain = try encoderGradient(.erm), regularized = try encoderGradient(.ermR)
@@ -156,7 +157,9 @@ final class GraphTrainingTests: XCTestCase {
         let trainer = try GraphTrainer(model: tinyGIN(features: 3, batchNorm: false), configuration: TrainingConfiguration(),
                                        source: data, trainIndices: [0, 1])
         var rng = SeededGenerator(seed: 0)
-        XCTAssertThrowsError(try trainer.objective(batch: [0, 1], partner: [0, 2], rng: &rng))
+        XCTAssertThrowsError(try trainer.objective(clean: [0, 1], partner: [0, 2], rng: &rng)) {
+            XCTAssertTrue("\($0)".contains("partner 2 is not in it"), "\($0)")
+        }
     }
 
     func testTrainingReducesTheLossOnSyntheticGraphs() throws {
@@ -171,10 +174,10 @@ final class GraphTrainingTests: XCTestCase {
         config.batchSize = 10
         let trainer = try GraphTrainer(model: gin, configuration: config, source: data, trainIndices: Array(0..<40))
         trainer.log = { _ in }
-        let before = try trainer.evaluate(Array(0..<40)).loss
+        let before = try XCTUnwrap(trainer.evaluate(.train)).loss
         let history = try trainer.run()
         XCTAssertEqual(history.count, 15)
-        XCTAssertLessThan(try trainer.evaluate(Array(0..<40)).loss, before)
+        XCTAssertLessThan(try XCTUnwrap(trainer.evaluate(.train)).loss, before)
     }
 }
 

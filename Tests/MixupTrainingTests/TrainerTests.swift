@@ -19,13 +19,13 @@ final class ObjectiveTests: XCTestCase {
             config.eta = 0.5
             let trainer = try Trainer(model: model, configuration: config, train: data)
             let clean = Array(0..<6), partner = [3, 7, 1, 10, 0, 5]
-            func unscaled() -> Double {
+            func unscaled() throws -> Double {
                 var r = SeededGenerator(seed: 9)
-                let res = trainer.objective(clean: clean, partner: partner, rng: &r).result
+                let res = try trainer.objective(clean: clean, partner: partner, rng: &r).result
                 return res.loss + 0.5 * res.penalty
             }
             var r = SeededGenerator(seed: 9)
-            let (total, result) = trainer.objective(clean: clean, partner: partner, rng: &r)
+            let (total, result) = try trainer.objective(clean: clean, partner: partner, rng: &r)
             XCTAssertGreaterThan(result.penalty, 0)
             XCTAssertNotEqual(result.lambda, 1)
             let grads = total.gradients()
@@ -34,8 +34,8 @@ final class ObjectiveTests: XCTestCase {
                 var numeric = [Double](repeating: 0, count: original.count)
                 for i in 0..<original.count {
                     var s = original.scalars
-                    s[i] += 1e-6; p.assign(Tensor(shape: original.shape, scalars: s)); let fp = unscaled()
-                    s[i] -= 2e-6; p.assign(Tensor(shape: original.shape, scalars: s)); let fm = unscaled()
+                    s[i] += 1e-6; p.assign(Tensor(shape: original.shape, scalars: s)); let fp = try unscaled()
+                    s[i] -= 2e-6; p.assign(Tensor(shape: original.shape, scalars: s)); let fm = try unscaled()
                     numeric[i] = result.kappa * (fp - fm) / 2e-6
                 }
                 p.assign(original)
@@ -53,7 +53,7 @@ final class ObjectiveTests: XCTestCase {
         config.eta = 10
         let trainer = try Trainer(model: model, configuration: config, train: data)
         var r = SeededGenerator(seed: 3)
-        let (total, result) = trainer.objective(clean: Array(0..<16), partner: Array(16..<32), rng: &r)
+        let (total, result) = try trainer.objective(clean: Array(0..<16), partner: Array(16..<32), rng: &r)
         XCTAssertEqual(abs(total.scalar), abs(result.loss), accuracy: 1e-12)
         XCTAssertLessThan(result.kappa, 1, "a positive penalty must shrink κ")
         XCTAssertEqual(result.kappa, abs(result.loss) / abs(result.loss + 10 * result.penalty), accuracy: 1e-12)
@@ -61,12 +61,12 @@ final class ObjectiveTests: XCTestCase {
 
     func testTheFourArmsDifferOnlyWhereTheyShould() throws {
         let data: ClassificationData<Double> = blobs(n: 32, d: 5, classes: 3, seed: 1)
-        func result(_ method: Method) throws -> Trainer<MLP<Double>>.StepResult {
+        func result(_ method: Method) throws -> StepResult {
             var rng = SeededGenerator(seed: 2)
             let trainer = try Trainer(model: MLP<Double>(widths: [5, 8, 3], using: &rng),
                                       configuration: quickConfiguration(method), train: data)
             var r = SeededGenerator(seed: 3)
-            return trainer.objective(clean: Array(0..<16), partner: Array(16..<32), rng: &r).result
+            return try trainer.objective(clean: Array(0..<16), partner: Array(16..<32), rng: &r).result
         }
         let erm = try result(.erm), mixup = try result(.mixup), ermR = try result(.ermR), mixupE = try result(.mixupE)
         XCTAssertEqual(erm.lambda, 1); XCTAssertEqual(erm.penalty, 0); XCTAssertEqual(erm.kappa, 1)
@@ -102,9 +102,9 @@ final class ObjectiveTests: XCTestCase {
             var config = quickConfiguration(.mixupE)
             config.cleanPass = pass
             let trainer = try Trainer(model: MLP<Double>(widths: [5, 8, 3], using: &rng), configuration: config, train: data)
-            XCTAssertEqual(trainer.batchesCleanPass, pass == .batched)
+            XCTAssertEqual(trainer.objective.batchesCleanPass, pass == .batched)
             var r = SeededGenerator(seed: 3)
-            values.append(trainer.objective(clean: Array(0..<16), partner: Array(16..<32), rng: &r).total.scalar)
+            values.append(try trainer.objective(clean: Array(0..<16), partner: Array(16..<32), rng: &r).total.scalar)
         }
         XCTAssertEqual(values[0], values[1], accuracy: 1e-12)
     }

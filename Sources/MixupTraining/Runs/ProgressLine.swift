@@ -17,3 +17,13 @@ final class ProgressLine {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }
+
+/// `x` with four decimals, for progress and summary lines.
+func format(_ x: Double) -> String { String(format: "%.4f", x) }
+/// `x` as a percentage with two decimals.
+func percent(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

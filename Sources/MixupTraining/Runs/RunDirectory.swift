@@ -32,8 +32,9 @@ public struct RunDirectory {
         encoder.outputFormatting = [.sortedKeys]
         let lines = try history.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try (lines.joined(separator: "\n") + "\n").write(to: metricsJSONLinesURL, atomically: true, encoding: .utf8)
-        let csv = ([EpochMetrics.csvHeader] + history.map(\.csvRow)).joined(separator: "\n") + "\n"
-        try csv.write(to: metricsCSVURL, atomically: true, encoding: .utf8)
+        var csv = CSVTable(header: EpochMetrics.csvColumns)
+        for metrics in history { csv.append(metrics.csvCells) }
+        try csv.render().write(to: metricsCSVURL, atomically: true, encoding: .utf8)
     }
 
     /// Reads `metrics.jsonl` back (empty if absent).

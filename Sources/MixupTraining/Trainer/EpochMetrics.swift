@@ -23,14 +23,16 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     /// Training throughput, samples per second.
     public var samplesPerSecond: Double
 
-    /// Column order of `metrics.csv`.
-    public static let csvHeader = "epoch,train_loss,penalty,kappa,train_accuracy,train_clean_loss,validation_accuracy,validation_loss,test_accuracy,test_loss,learning_rate,train_seconds,samples_per_second"
+    /// Column names of `metrics.csv`, in order.
+    public static let csvColumns = ["epoch", "train_loss", "penalty", "kappa", "train_accuracy", "train_clean_loss",
+                                    "validation_accuracy", "validation_loss", "test_accuracy", "test_loss",
+                                    "learning_rate", "train_seconds", "samples_per_second"]
 
-    /// One CSV row (empty cells for absent sets).
-    public var csvRow: String {
+    /// One CSV row in `csvColumns` order (empty cells for absent sets).
+    public var csvCells: [String] {
         func f(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
         return [String(epoch), f(trainLoss), f(penalty), f(kappa), f(trainAccuracy), f(trainCleanLoss),
                 f(validationAccuracy), f(validationLoss), f(testAccuracy), f(testLoss), f(learningRate),
-                f(trainSeconds), f(samplesPerSecond)].joined(separator: ",")
+                f(trainSeconds), f(samplesPerSecond)]
     }
 }

@@ -3,16 +3,18 @@ import Foundation
 import MixupExperiments
 import MixupTraining
 
-/// `mixuplab diagnose-alpha`: the paper's Fig. 2 on a tabular MLP.
+/// `mixuplab diagnose-alpha`: the paper's Fig. 2 during an ordinary training run.
 struct DiagnoseAlpha: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diagnose-alpha",
-        abstract: "During training, track min over k, i of α_{k,i} = (g(f(x_i)) − y_i)_k · cos(∂f_k(x_i), E[x̄] − x_i) (paper Fig. 2).")
+        abstract: "During training (any dataset; graphs at the readout), track min over k, i of α_{k,i} = (g(f(x_i)) − y_i)_k · cos(∂f_k(x_i), E[x̄] − x_i) (paper Fig. 2).")
 
-    @OptionGroup var options: TrainingOptions
+    @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Training") var training: TrainingOptions
     @Option(help: "erm, mixup, erm+r or mixupe.")
     var method: Method = .mixup
-    @Option(help: "Seed of initialisation, shuffling and λ draws.")
+    @Option(help: "Seed of initialisation, shuffling, λ draws and the measured sample.")
     var seed: UInt64 = 0
     @Option(help: "Measure α every K iterations.")
     var every: Int = 10
@@ -24,20 +26,18 @@ struct DiagnoseAlpha: ParsableCommand {
     func run() throws {
         guard every >= 1 else { throw ValidationError("--every must be ≥ 1") }
         guard samples >= 1 else { throw ValidationError("--samples must be ≥ 1") }
-        let config = try options.configuration(method: method, seed: seed)
-        let data = try options.source.load()
-        print(data.summary)
-        var study = AlphaDiagnosticsStudy(configuration: config)
-        study.hiddenWidths = try options.hiddenWidths
-        study.activation = options.activation
-        study.bias = !options.noBias
+        let options = ExperimentOptions(data: data, model: model, training: training)
+        let spec = try options.spec(method: method, seed: seed)
+        let run = try spec.makeRun(fold: options.studiedFold)
+        var study = AlphaDiagnosticsStudy()
         study.every = every
         study.sampleCount = samples
-        let points = try study.run(on: data)
+        study.sampleSeed = seed
+        let points = try study.run(run)
         let dir = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try AlphaDiagnosticsReport.csv(points).write(to: dir.appendingPathComponent("alpha.csv"), atomically: true, encoding: .utf8)
-        try AlphaDiagnosticsReport.plot(points, title: "min α over k, i — \(data.name), \(method.rawValue), \(options.activation.rawValue)")
+        try AlphaDiagnosticsReport.plot(points, title: "min α over k, i — \(spec.data.name), \(method.rawValue), \(spec.model.summary)")
             .write(to: dir.appendingPathComponent("alpha.svg"))
         let negative = points.filter { $0.minimum < 0 }
         print("\n\(points.count) measurements; min α < 0 at \(negative.count) of them"

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import MixupCore
+import MixupExperiments
+import MixupTraining
+
+/// The datasets the command line can read; each domain has the paper's defaults.
+public enum DatasetKind: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case tabular, fashionMNIST = "fashion-mnist", mnist, cifar10, cifar100, fsdd, speechCommands = "speech-commands", tu
+
+    /// The four domains of the paper's experiments.
+    public enum Domain: String, Sendable { case tabular, images, speech, graphs }
+
+    /// This dataset's domain.
+    public var domain: Domain {
+        switch self {
+        case .tabular: return .tabular
+        case .fashionMNIST, .mnist, .cifar10, .cifar100: return .images
+        case .fsdd, .speechCommands: return .speech
+        case .tu: return .graphs
+        }
+    }
+}
+
+/// Where the data comes from and how it is split: the same group on every command that trains.
+public struct DataOptions: ParsableArguments {
+    @Option(help: "Dataset: tabular (--data FILE), fashion-mnist, mnist, cifar10, cifar100 (--data-dir), fsdd, speech-commands (--data-dir), tu (a TU graph folder as --data).")
+    public var dataset: DatasetKind = .tabular
+    @Option(help: "Tabular file (KEEL/UCI .dat or .csv with the class last, abalone.data, .arff; default Data/cmc/contraceptive.dat) or TU graph folder (e.g. ../shared/data/graphs/MUTAG).")
+    public var data: String?
+    @Option(help: "Separate tabular test file (e.g. segment-test.arff); default: a stratified 70/15/15 split of --data.")
+    public var testData: String?
+    @Option(help: "Folder of an image or speech dataset (default for fashion-mnist and fsdd: ../shared/data/…).")
+    public var dataDir: String?
+    @Option(help: "Seed of the data split, validation hold-out and graph folds.")
+    public var splitSeed: UInt64 = 0
+    @Option(help: "Train on a seeded random subset of N training samples (quick runs; not for graphs).")
+    public var trainLimit: Int?
+    @Option(help: "Graphs: number of stratified folds (default 10).")
+    public var folds: Int?
+    @Option(help: "Graphs: run only this fold (1-based; default all).")
+    public var fold: Int?
+
+    public init() {}
+
+    /// Throws for options the chosen dataset cannot use (they would otherwise be silently ignored).
+    func checkApplicability() throws {
+        let domain = dataset.domain
+        func refuse(_ option: String, _ why: String) throws { throw ValidationError("\(option) \(why) (--dataset \(dataset.rawValue))") }
+        if testData != nil && domain != .tabular { try refuse("--test-data", "applies to tabular data only") }
+        if data != nil && domain != .tabular && domain != .graphs { try refuse("--data", "names a tabular file or a TU folder; use --data-dir") }
+        if dataDir != nil && (domain == .tabular || domain == .graphs) { try refuse("--data-dir", "applies to image and speech datasets; use --data") }
+        if trainLimit != nil && domain == .graphs { try refuse("--train-limit", "does not apply to graph cross-validation") }
+        if (folds != nil || fold != nil) && domain != .graphs { try refuse("--folds/--fold", "apply to graph datasets only") }
+        if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be ≥ 1, got \(trainLimit)") }
+        if let folds, folds < 2 { throw ValidationError("--folds must be ≥ 2, got \(folds)") }
+        if let fold, fold < 1 || fold > (folds ?? 10) {
+            throw ValidationError("--fold must be in 1…\(folds ?? 10), got \(fold)")
+        }
+    }
+
+    /// Reads the dataset.
+    public func load() throws -> ExperimentData {
+        try checkApplicability()
+        var loaded: LoadedSplits
+        switch dataset {
+        case .tu:
+            guard let data else { throw ValidationError("--dataset tu needs --data DIR (a TU dataset folder, e.g. ../shared/data/graphs/MUTAG)") }
+            return .graphs(try GraphDatasetSource(directory: URL(fileURLWithPath: data)))
+        case .tabular:
+            loaded = try TabularSource(path: data ?? "Data/cmc/contraceptive.dat", testPath: testData, splitSeed: splitSeed).load()
+        case .fashionMNIST, .mnist, .cifar10, .cifar100:
+            let kind: ImageSource.Kind = dataset == .fashionMNIST ? .fashionMNIST : dataset == .mnist ? .mnist
+                : dataset == .cifar10 ? .cifar10 : .cifar100
+            var source = ImageSource(kind: kind, directory: try directory(default: dataset == .fashionMNIST ? "../shared/data/images/fashion-mnist" : nil))
+            source.splitSeed = splitSeed
+            loaded = try source.load()
+        case .fsdd, .speechCommands:
+            var source = SpeechSource(kind: dataset == .fsdd ? .fsdd : .speechCommands,
+                                      directory: try directory(default: dataset == .fsdd ? "../shared/data/speech/fsdd" : nil))
+            source.splitSeed = splitSeed
+            loaded = try source.load()
+        }
+        if let trainLimit {
+            // A seeded random subset: files are often ordered by class, so a prefix would be one-sided.
+            var rng = SeededGenerator(seed: splitSeed &+ 0x7A11)
+            let chosen = rng.permutation(loaded.train.count).prefix(trainLimit).sorted()
+            loaded.train = loaded.train.subset(Array(chosen))
+        }
+        return .splits(loaded)
+    }
+
+    private func directory(default value: String?) throws -> String {
+        guard let dir = dataDir ?? value else {
+            throw ValidationError("--dataset \(dataset.rawValue) needs --data-dir PATH (the dataset's original files)")
+        }
+        return dir
+    }
+}

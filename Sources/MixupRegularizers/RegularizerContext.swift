@@ -3,8 +3,9 @@ import MixupNN
 
 /// Everything a regularizer may look at for one clean batch: the model (as a plain forward
 /// and a forward-mode JVP), the clean inputs x_i and labels y_i, the training-set mean E[x̄],
-/// the mixing distribution (so E[a_λ^j] is known), the loss and its link g, and the clean
-/// logits when the trainer already computed them in a batched pass.
+/// the mixing distribution (so E[a_λ^j] is known), the loss and its link g, the clean
+/// logits when the trainer already computed them in a batched pass, and — for penalties that
+/// need Theorem 1's expectation over x̄ rather than E[x̄] — partner samples x̄ drawn by the trainer.
 public struct RegularizerContext<Scalar: TensorScalar> {
     /// The model's plain forward pass.
     public let forward: (Variable<Scalar>) -> Variable<Scalar>
@@ -27,13 +28,22 @@ public struct RegularizerContext<Scalar: TensorScalar> {
     public let loss: ClassificationLoss
     /// f(x_i), if the trainer computed it already; nil otherwise.
     public let cleanLogits: Variable<Scalar>?
+    /// K tensors shaped like `inputs`; row i of each is an x̄ drawn from the training data for x_i;
+    /// empty unless the regularizer asked for partner samples (`Regularizer.partnerSampleCount`).
+    /// They let a penalty estimate E_x̄[·] terms (Theorem 1's E_x̄[(x̄ − x_i)^{⊗j}]) by Monte Carlo.
+    public let partners: [Tensor<Scalar>]
 
     /// A context for `model` on a clean batch.
     public init<M: Layer>(model: M, inputs: Tensor<Scalar>, targets: Tensor<Scalar>, dataMean: Tensor<Scalar>,
                           mixing: MixingDistribution, loss: ClassificationLoss,
-                          cleanLogits: Variable<Scalar>? = nil) where M.Scalar == Scalar {
+                          cleanLogits: Variable<Scalar>? = nil,
+                          partners: [Tensor<Scalar>] = []) where M.Scalar == Scalar {
         precondition(Array(inputs.shape.dropFirst()) == dataMean.shape,
                      "data mean \(dataMean.shape) must have the shape of one input \(Array(inputs.shape.dropFirst()))")
+        for (k, partner) in partners.enumerated() {
+            precondition(partner.shape == inputs.shape,
+                         "partner sample \(k) has shape \(partner.shape); partners must be shaped like the inputs \(inputs.shape)")
+        }
         self.forward = { model($0) }
         self.jvp = { model($0) }
         self.jet = { model($0) }
@@ -44,15 +54,17 @@ public struct RegularizerContext<Scalar: TensorScalar> {
         self.mixing = mixing
         self.loss = loss
         self.cleanLogits = cleanLogits
+        self.partners = partners
     }
 
     /// A context whose inputs stay on the tape: `model` is then the part after them (e.g. the head
     /// on graph readouts, MixupE at the readout), and R trains whatever computed `inputs` too.
     public init<M: Layer>(model: M, inputs: Variable<Scalar>, targets: Tensor<Scalar>, dataMean: Tensor<Scalar>,
                           mixing: MixingDistribution, loss: ClassificationLoss,
-                          cleanLogits: Variable<Scalar>? = nil) where M.Scalar == Scalar {
+                          cleanLogits: Variable<Scalar>? = nil,
+                          partners: [Tensor<Scalar>] = []) where M.Scalar == Scalar {
         self.init(model: model, inputs: inputs.value, targets: targets, dataMean: dataMean, mixing: mixing,
-                  loss: loss, cleanLogits: cleanLogits)
+                  loss: loss, cleanLogits: cleanLogits, partners: partners)
         self.inputVariable = inputs
     }
 

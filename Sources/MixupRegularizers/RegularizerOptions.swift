@@ -42,6 +42,19 @@ public struct RegularizerOptions: Sendable, Equatable {
         return i
     }
 
+    /// True when `key` was given (lets a regularizer reject an option that its other options make meaningless).
+    public func contains(_ key: String) -> Bool { values[key] != nil }
+
+    /// One of a fixed set of words (e.g. `expectation=mean|partners`); `d` when absent. Throws,
+    /// listing the choices, on anything else, so a typo never silently picks the default.
+    public func choice(_ key: String, among choices: [String], default d: String) throws -> String {
+        guard let v = values[key] else { return d }
+        guard choices.contains(v) else {
+            throw RegularizerError("regularizer option \(key)=\(v): expected one of \(choices.joined(separator: ", "))")
+        }
+        return v
+    }
+
     /// Throws if any key is not in `known` (catches typos instead of silently ignoring them).
     public func requireOnly(_ known: Set<String>, for name: String) throws {
         let unknown = Set(values.keys).subtracting(known)

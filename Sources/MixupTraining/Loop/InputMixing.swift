@@ -84,9 +84,13 @@ public struct InputMixing<Model: Layer>: TrainingObjective {
         }
         let loss = configuration.loss(logits, mixed.targets)
         guard let regularizer else { return BatchCost(loss: loss, penalty: nil, lambda: lambda) }
+        // Theorem 1's E_x̄ by Monte Carlo: independent training samples x̄ for every clean x_i.
+        let partners = (0..<regularizer.partnerSampleCount).map { _ in
+            train.features.gathering(rows: indices.map { _ in rng.bounded(train.count) })
+        }
         let context = RegularizerContext(model: model, inputs: clean.inputs, targets: clean.targets,
                                          dataMean: dataMean, mixing: mixing, loss: configuration.loss,
-                                         cleanLogits: cleanLogits)
+                                         cleanLogits: cleanLogits, partners: partners)
         return BatchCost(loss: loss, penalty: regularizer.penalty(context), lambda: lambda)
     }
 

@@ -106,8 +106,13 @@ public struct ReadoutMixing<Scalar: TensorScalar>: TrainingObjective {
         guard mean.shape == [h.shape[1]] else {
             throw TrainingError.invalidConfiguration("readout mean has shape \(mean.shape), expected [\(h.shape[1])]")
         }
+        // Theorem 1's E_x̄ by Monte Carlo over the batch's readouts (detached, as E[h̄] is).
+        let partners = (0..<regularizer.partnerSampleCount).map { _ in
+            h.value.gathering(rows: batch.map { _ in rng.bounded(batch.count) })
+        }
         let context = RegularizerContext(model: model, inputs: h, targets: targets, dataMean: mean,
-                                         mixing: mixing, loss: configuration.loss, cleanLogits: cleanLogits)
+                                         mixing: mixing, loss: configuration.loss, cleanLogits: cleanLogits,
+                                         partners: partners)
         return BatchCost(loss: loss, penalty: regularizer.penalty(context), lambda: lambda)
     }
 

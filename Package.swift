@@ -46,7 +46,7 @@ let package = Package(
             "CBLAS", "CKernels", "SeededRandom", .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "SafeTensors"),
-        .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors"]),
+        .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "MixupRegularizers", dependencies: ["MixupNN"]),
         .target(name: "MixupTraining", dependencies: ["MixupRegularizers"]),
         .target(name: "MixupExperiments", dependencies: ["MixupTraining", "TabularData", "GraphData", "ImageData", "SpeechData"]),

@@ -70,16 +70,19 @@ let package = Package(
                                      permissions: [.writeToPackageDirectory(reason: "writes results under runs/")]),
                 dependencies: ["mixuplab"]),
 
-        .testTarget(name: "MixupCoreTests", dependencies: ["MixupCore"]),
-        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),
-        .testTarget(name: "MixupNNTests", dependencies: ["MixupNN"]),
+        // Helpers every test target shares: finite differences, temporary files, the shared-data locator.
+        .target(name: "MixupTestSupport", dependencies: ["MixupCore"], path: "Tests/MixupTestSupport"),
+
+        .testTarget(name: "MixupCoreTests", dependencies: ["MixupCore", "MixupTestSupport"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "MixupTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MixupNNTests", dependencies: ["MixupNN", "MixupTestSupport"]),
         .testTarget(name: "MixupRegularizersTests", dependencies: ["MixupRegularizers"]),
-        .testTarget(name: "MixupTrainingTests", dependencies: ["MixupTraining", "TabularData"]),
-        .testTarget(name: "MixupExperimentsTests", dependencies: ["MixupExperiments"]),
-        .testTarget(name: "TabularDataTests", dependencies: ["TabularData", "SeededRandom"]),
-        .testTarget(name: "GraphDataTests", dependencies: ["GraphData", "SeededRandom"]),
-        .testTarget(name: "ImageDataTests", dependencies: ["ImageData"]),
-        .testTarget(name: "SpeechDataTests", dependencies: ["SpeechData"]),
+        .testTarget(name: "MixupTrainingTests", dependencies: ["MixupTraining", "TabularData", "MixupTestSupport"]),
+        .testTarget(name: "MixupExperimentsTests", dependencies: ["MixupExperiments", "MixupTestSupport"]),
+        .testTarget(name: "TabularDataTests", dependencies: ["TabularData", "SeededRandom", "MixupTestSupport"]),
+        .testTarget(name: "GraphDataTests", dependencies: ["GraphData", "SeededRandom", "MixupTestSupport"]),
+        .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "SeededRandom", "MixupTestSupport"]),
+        .testTarget(name: "SpeechDataTests", dependencies: ["SpeechData", "SeededRandom", "MixupTestSupport"]),
     ],
     // Swift 5 language mode: the tape's nodes are reference types shared within one thread;
     // strict-concurrency annotations would add ceremony without catching real bugs here.

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import MixupExperiments
+import MixupTestSupport
 import XCTest
 
 /// Counts elements and attributes of an XML document while checking it is well-formed.
@@ -79,8 +80,7 @@ final class ReportTests: XCTestCase {
     }
 
     func testLossCurvesPlotReadsRunDirectoryAndDrawsTrainAndTestPerRun() throws {
-        let dir = try temporaryDirectory("curves")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try makeTemporaryDirectory()
         for name in ["mixup", "erm"] {
             let run = dir.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)

@@ -91,18 +91,31 @@ final class IDXReaderTests: XCTestCase {
         }
     }
 
-    func testHeaderClaimingABillionItemsFailsFastWithoutReading() throws {
+    /// The claimed 784 GB is checked against the file before any data is read or allocated: the
+    /// errors come from the header plausibility checks (they quote the claimed and the available
+    /// size), not from a read that ran out ("found N"), which would mean the reader had started.
+    func testHeaderClaimingABillionItemsIsRejectedAgainstTheFileSizeBeforeReading() throws {
         let files = try SyntheticFiles(self)
         let header = SyntheticFiles.idxHeader(dimensions: [1_000_000_000, 28, 28])
         let payload = [UInt8](repeating: 0, count: 4096)
         let raw = try files.write("huge-idx3-ubyte", header + payload)
         let gz = try files.writeGzipped("huge-idx3-ubyte.gz", header + payload)
-        let start = Date()
+        let gzSize = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: gz.path)[.size] as? Int)
         expectError(.truncated, file: "huge-idx3-ubyte", offset: header.count + payload.count) {
             _ = try IDXReader.read(raw)
         }
         expectError(.implausibleSize, file: "huge-idx3-ubyte.gz", offset: header.count) { _ = try IDXReader.read(gz) }
-        XCTAssertLessThan(Date().timeIntervalSince(start), 1.0, "rejection must not read or allocate the claimed size")
+        XCTAssertThrowsError(try IDXReader.read(raw)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("promises 784000000000 bytes of data but only 4096 follow the 16-byte header"), text)
+            XCTAssertFalse(text.contains("found"), text)
+        }
+        XCTAssertThrowsError(try IDXReader.read(gz)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("promises 784000000000 bytes of data, more than a \(gzSize)-byte gzip file can hold"),
+                          text)
+            XCTAssertFalse(text.contains("found"), text)
+        }
     }
 
     func testOverflowingDimensionsAreRejected() throws {

@@ -47,7 +47,7 @@ let package = Package(
             "CBLAS", "CKernels", "SeededRandom", .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "SafeTensors"),
-        .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors"]),
+        .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "MixupRegularizers", dependencies: ["MixupNN"]),
         .target(name: "MixupTraining", dependencies: ["MixupRegularizers"]),
         .target(name: "MixupExperiments", dependencies: ["MixupTraining", "TabularData", "GraphData", "ImageData", "SpeechData"]),
@@ -74,16 +74,19 @@ let package = Package(
                                      permissions: [.writeToPackageDirectory(reason: "writes results under runs/")]),
                 dependencies: ["mixuplab"]),
 
-        .testTarget(name: "MixupCoreTests", dependencies: ["MixupCore"]),
-        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),
-        .testTarget(name: "MixupNNTests", dependencies: ["MixupNN"]),
+        // Helpers every test target shares: finite differences, temporary files, the shared-data locator.
+        .target(name: "MixupTestSupport", dependencies: ["MixupCore"], path: "Tests/MixupTestSupport"),
+
+        .testTarget(name: "MixupCoreTests", dependencies: ["MixupCore", "MixupTestSupport"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "MixupTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MixupNNTests", dependencies: ["MixupNN", "MixupTestSupport"]),
         .testTarget(name: "MixupRegularizersTests", dependencies: ["MixupRegularizers"]),
-        .testTarget(name: "MixupTrainingTests", dependencies: ["MixupTraining", "TabularData"]),
-        .testTarget(name: "MixupExperimentsTests", dependencies: ["MixupExperiments"]),
-        .testTarget(name: "TabularDataTests", dependencies: ["TabularData", "SeededRandom"]),
-        .testTarget(name: "GraphDataTests", dependencies: ["GraphData", "SeededRandom"]),
-        .testTarget(name: "ImageDataTests", dependencies: ["ImageData"]),
-        .testTarget(name: "SpeechDataTests", dependencies: ["SpeechData"]),
+        .testTarget(name: "MixupTrainingTests", dependencies: ["MixupTraining", "TabularData", "MixupTestSupport"]),
+        .testTarget(name: "MixupExperimentsTests", dependencies: ["MixupExperiments", "MixupTestSupport"]),
+        .testTarget(name: "TabularDataTests", dependencies: ["TabularData", "SeededRandom", "MixupTestSupport"]),
+        .testTarget(name: "GraphDataTests", dependencies: ["GraphData", "SeededRandom", "MixupTestSupport"]),
+        .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "SeededRandom", "MixupTestSupport"]),
+        .testTarget(name: "SpeechDataTests", dependencies: ["SpeechData", "SeededRandom", "MixupTestSupport"]),
     ],
     // Swift 5 language mode: the tape's nodes are reference types shared within one thread;
     // strict-concurrency annotations would add ceremony without catching real bugs here.

@@ -1,7 +1,7 @@
 import Foundation
 import GraphData
-import XCTest
 import SeededRandom
+import XCTest
 
 /// The CSR neighbour sums must equal dense matrix products with the adjacency and its transpose.
 final class NeighbourSumTests: XCTestCase {

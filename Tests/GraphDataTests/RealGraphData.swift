@@ -1,27 +1,15 @@
 import Foundation
+import MixupTestSupport
 import XCTest
 
 /// Locates the shared TU datasets relative to the package root and reads their files independently of GraphData.
 enum RealGraphData {
-    /// `…/shared/data/graphs/<name>` next to the package root (Tests/GraphDataTests/File.swift → ../../../shared/data).
-    static func directory(_ name: String, filePath: String = #filePath) -> URL {
-        URL(fileURLWithPath: filePath)
-            .deletingLastPathComponent()   // GraphDataTests
-            .deletingLastPathComponent()   // Tests
-            .deletingLastPathComponent()   // package root
-            .deletingLastPathComponent()
-            .appendingPathComponent("shared/data/graphs/\(name)")
-    }
+    /// `shared/data/graphs/<name>` beside the package root.
+    static func directory(_ name: String) -> URL { sharedDataURL("graphs/\(name)") }
 
     /// The directory of dataset `name`, failing with the missing file's path when the shared data is absent.
     static func requireDirectory(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> URL {
-        let url = directory(name)
-        let indicator = url.appendingPathComponent("\(name)_graph_indicator.txt")
-        guard FileManager.default.fileExists(atPath: indicator.path) else {
-            XCTFail("missing real data file \(indicator.path)", file: file, line: line)
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return url
+        try sharedData("graphs/\(name)/\(name)_graph_indicator.txt", file: file, line: line).deletingLastPathComponent()
     }
 
     /// The non-empty lines of a dataset file, split naively (an independent reading for expected values).

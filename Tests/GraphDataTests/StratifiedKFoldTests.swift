@@ -1,7 +1,7 @@
 import Foundation
 import GraphData
-import XCTest
 import SeededRandom
+import XCTest
 
 /// Stratified k-fold must partition the graphs, keep class proportions per fold (±1), and depend only on the seed.
 final class StratifiedKFoldTests: XCTestCase {

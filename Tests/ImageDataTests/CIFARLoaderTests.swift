@@ -29,7 +29,7 @@ final class CIFARLoaderTests: XCTestCase {
     }
 
     func testCIFAR10LabelsAndChannelMajorPixelsReadBack() throws {
-        let files = try SyntheticFiles()
+        let files = try SyntheticFiles(self)
         let url = try files.write("data_batch_1.bin", records([[3], [0], [9]]))
         let data = try CIFARLoader.readCIFAR10(files: [url])
         XCTAssertEqual(data.labels, [3, 0, 9])
@@ -39,7 +39,7 @@ final class CIFARLoaderTests: XCTestCase {
     }
 
     func testCIFAR100ChoosesFineOrCoarseLabel() throws {
-        let files = try SyntheticFiles()
+        let files = try SyntheticFiles(self)
         let url = try files.write("train.bin", records([[4, 77], [19, 2]]))
         let fine = try CIFARLoader.readCIFAR100(files: [url], labels: .fine)
         let coarse = try CIFARLoader.readCIFAR100(files: [url], labels: .coarse)
@@ -51,7 +51,7 @@ final class CIFARLoaderTests: XCTestCase {
     }
 
     func testTruncatedRecordIsRejectedWithFileAndOffset() throws {
-        let files = try SyntheticFiles()
+        let files = try SyntheticFiles(self)
         let url = try files.write("data_batch_2.bin", records([[1], [2]]) + [UInt8](repeating: 5, count: 100))
         XCTAssertThrowsError(try CIFARLoader.readCIFAR10(files: [url])) { error in
             XCTAssertEqual((error as? ImageDataError)?.kind, .recordSizeMismatch)
@@ -61,7 +61,7 @@ final class CIFARLoaderTests: XCTestCase {
     }
 
     func testLabelOutOfRangeIsRejectedWithItsOffset() throws {
-        let files = try SyntheticFiles()
+        let files = try SyntheticFiles(self)
         let url = try files.write("test_batch.bin", records([[1], [10]]))
         XCTAssertThrowsError(try CIFARLoader.readCIFAR10(files: [url])) { error in
             XCTAssertEqual((error as? ImageDataError)?.kind, .labelOutOfRange)
@@ -70,7 +70,7 @@ final class CIFARLoaderTests: XCTestCase {
     }
 
     func testDirectoryLoaderConcatenatesBatchesInOrder() throws {
-        let files = try SyntheticFiles()
+        let files = try SyntheticFiles(self)
         let folder = files.directory.appendingPathComponent("cifar-10-batches-bin")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for b in 1...5 {
@@ -87,7 +87,7 @@ final class CIFARLoaderTests: XCTestCase {
     }
 
     func testDirectoryLoaderListsTheMissingBatchFile() throws {
-        let files = try SyntheticFiles()
+        let files = try SyntheticFiles(self)
         for b in [1, 2, 4, 5] { try files.write("data_batch_\(b).bin", records([[0]])) }
         XCTAssertThrowsError(try CIFARLoader.loadCIFAR10(directory: files.directory, split: .train)) { error in
             XCTAssertEqual((error as? ImageDataError)?.kind, .missingFile)

@@ -1,21 +1,14 @@
 import Foundation
 import ImageData
+import MixupTestSupport
 import XCTest
 
 /// Loads the real Fashion-MNIST files from ../shared/data (relative to the package root).
 final class FashionMNISTTests: XCTestCase {
-    private static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/data/images/fashion-mnist")
+    private static let directory = sharedDataURL("images/fashion-mnist")
 
     private func requireFile(_ name: String) throws -> URL {
-        let url = Self.directory.appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            XCTFail("real data missing: \(url.path) (see ../shared/data/README.md)")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return url
+        try sharedData("images/fashion-mnist/\(name)")
     }
 
     /// Second, independent path: `gzip -dc` and a naive byte loop over the IDX payload.

@@ -4,7 +4,7 @@ import XCTest
 
 final class MNISTLoaderTests: XCTestCase {
     func testImagesAreScaledToUnitIntervalInNCHWOrder() throws {
-        let files = try SyntheticFiles()
+        let files = try SyntheticFiles(self)
         let pixels: [UInt8] = [0, 51, 102, 255, 255, 204, 153, 0]
         try files.writeGzipped("train-images-idx3-ubyte.gz", SyntheticFiles.idxHeader(dimensions: [2, 2, 2]) + pixels)
         try files.write("train-labels-idx1-ubyte", SyntheticFiles.idxHeader(dimensions: [2]) + [3, 9])
@@ -15,7 +15,7 @@ final class MNISTLoaderTests: XCTestCase {
     }
 
     func testImageAndLabelCountMismatchIsRejectedNamingTheLabelFile() throws {
-        let files = try SyntheticFiles()
+        let files = try SyntheticFiles(self)
         let images = try files.write("imgs", SyntheticFiles.idxHeader(dimensions: [3, 2, 2]) + [UInt8](repeating: 1, count: 12))
         let labels = try files.write("lbls", SyntheticFiles.idxHeader(dimensions: [2]) + [0, 1])
         XCTAssertThrowsError(try MNISTLoader.load(imagesFile: images, labelsFile: labels)) { error in
@@ -26,7 +26,7 @@ final class MNISTLoaderTests: XCTestCase {
     }
 
     func testLabelOutsideTenClassesIsRejectedWithItsByteOffset() throws {
-        let files = try SyntheticFiles()
+        let files = try SyntheticFiles(self)
         let images = try files.write("imgs", SyntheticFiles.idxHeader(dimensions: [3, 1, 1]) + [1, 2, 3])
         let labels = try files.write("lbls", SyntheticFiles.idxHeader(dimensions: [3]) + [0, 12, 1])
         XCTAssertThrowsError(try MNISTLoader.load(imagesFile: images, labelsFile: labels)) { error in
@@ -37,7 +37,7 @@ final class MNISTLoaderTests: XCTestCase {
     }
 
     func testMissingSplitFileIsNamed() throws {
-        let files = try SyntheticFiles()
+        let files = try SyntheticFiles(self)
         try files.write("t10k-images-idx3-ubyte", SyntheticFiles.idxHeader(dimensions: [1, 1, 1]) + [0])
         XCTAssertThrowsError(try MNISTLoader.load(directory: files.directory, split: .test)) { error in
             XCTAssertEqual((error as? ImageDataError)?.kind, .missingFile)

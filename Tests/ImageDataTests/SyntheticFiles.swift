@@ -1,25 +1,21 @@
 import Foundation
+import MixupTestSupport
 import XCTest
 
-/// Writes synthetic input files for the tests into a fresh temporary directory.
-final class SyntheticFiles {
+/// Writes synthetic input files for the tests into a fresh temporary directory of the test.
+struct SyntheticFiles {
+    /// The directory the files go to; removed when the test tears down.
     let directory: URL
 
-    init(_ testName: String = #function) throws {
-        let safe = testName.filter { $0.isLetter || $0.isNumber }
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ImageDataTests-\(safe)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    /// Files for `test`, in a directory named after the calling test function.
+    init(_ test: XCTestCase, _ testName: String = #function) throws {
+        directory = try test.makeTemporaryDirectory(testName)
     }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
 
     /// Writes `bytes` to `name` and returns its URL.
     @discardableResult
     func write(_ name: String, _ bytes: [UInt8]) throws -> URL {
-        let url = directory.appendingPathComponent(name)
-        try Data(bytes).write(to: url)
-        return url
+        try MixupTestSupport.write(bytes, to: directory, name)
     }
 
     /// Writes `bytes` gzip-compressed (by the `gzip` command-line tool, independent of the code under test).
@@ -60,17 +56,4 @@ func runGzip(_ arguments: [String]) throws -> Data {
                       userInfo: [NSLocalizedDescriptionKey: "gzip \(arguments) failed"])
     }
     return output
-}
-
-/// Deterministic SplitMix64, so augmentation tests replay from a seed without depending on other modules.
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -1,4 +1,5 @@
 import MixupCore
+import MixupTestSupport
 import XCTest
 
 /// The specialised kernel paths: "same"-width im2col (stride 1, OW = W, e.g. 5×5 with padding 2)

@@ -1,4 +1,5 @@
 import MixupCore
+import MixupTestSupport
 import XCTest
 
 /// The image ops (convolution, pooling, batch normalization, flatten): forward values against

@@ -1,4 +1,5 @@
 import MixupCore
+import MixupTestSupport
 import XCTest
 
 /// Runs `body` once with every concrete convolution algorithm pinned, restoring the automatic choice.

@@ -1,5 +1,6 @@
 import Foundation
 import MixupCore
+import MixupTestSupport
 import XCTest
 
 /// Taylor mode checked in Float64 against references that share no code with the jet rules:

@@ -1,4 +1,5 @@
 import MixupCore
+import MixupTestSupport
 import XCTest
 
 /// Every taped op: its reverse-mode gradient and its forward-mode tangent against central

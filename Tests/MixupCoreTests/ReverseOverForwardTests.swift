@@ -1,4 +1,5 @@
 import MixupCore
+import MixupTestSupport
 import XCTest
 
 /// Backpropagating through a JVP: the gradient of a directional derivative, the quantity

@@ -1,4 +1,5 @@
 import MixupCore
+import MixupTestSupport
 import XCTest
 
 /// The sparse aggregation ops (A·x, segment sum, segment mean): values against dense reference

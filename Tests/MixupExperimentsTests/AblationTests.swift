@@ -1,6 +1,7 @@
 import Foundation
 import MixupCore
 import MixupExperiments
+import MixupTestSupport
 import MixupTraining
 import XCTest
 
@@ -52,8 +53,7 @@ final class AblationTests: XCTestCase {
         var config = TrainingConfiguration()
         config.epochs = 4
         config.batchSize = 30
-        let out = try temporaryDirectory("ablation-best")
-        defer { try? FileManager.default.removeItem(at: out) }
+        let out = try makeTemporaryDirectory("ablation-best")
         var ablation = Ablation()
         ablation.arms = [Ablation.Arm(.mixup)]
         ablation.seeds = [3]
@@ -76,12 +76,7 @@ final class AblationTests: XCTestCase {
     }
 
     func testGraphAblationCrossValidatesEachArmOnMUTAG() throws {
-        let root = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let dir = root.appendingPathComponent("shared/data/graphs/MUTAG")
-        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("MUTAG_A.txt").path) else {
-            XCTFail("missing real data: \(dir.path)/MUTAG_A.txt"); return
-        }
+        let dir = try sharedData("graphs/MUTAG/MUTAG_A.txt").deletingLastPathComponent()
         let source = try GraphDatasetSource(directory: dir)
         var training = GraphCrossValidation.defaultTraining()
         training.epochs = 2

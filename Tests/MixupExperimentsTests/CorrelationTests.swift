@@ -1,3 +1,4 @@
+import MixupCore
 import MixupExperiments
 import XCTest
 
@@ -34,7 +35,7 @@ final class CorrelationTests: XCTestCase {
     }
 
     func testSeededPermutationIsAPermutationAndReproducible() {
-        var a = SeededGeneratorForTests(seed: 7), b = SeededGeneratorForTests(seed: 7)
+        var a = SeededGenerator(seed: 7), b = SeededGenerator(seed: 7)
         let p = a.permutation(50)
         XCTAssertEqual(p.sorted(), Array(0..<50))
         XCTAssertEqual(p, b.permutation(50))
@@ -42,7 +43,7 @@ final class CorrelationTests: XCTestCase {
     }
 
     func testBoundedDrawStaysInRangeAndHitsEveryValue() {
-        var rng = SeededGeneratorForTests(seed: 1)
+        var rng = SeededGenerator(seed: 1)
         var seen = Set<Int>()
         for _ in 0..<2000 {
             let v = rng.bounded(7)

@@ -2,20 +2,14 @@ import Foundation
 import MixupCore
 import MixupExperiments
 import MixupNN
+import MixupTestSupport
 import MixupTraining
 import XCTest
 
 /// GIN with MixupE on the readout, on the real MUTAG benchmark (shared/data/graphs/MUTAG).
 final class GraphExperimentTests: XCTestCase {
-    func mutagDirectory(file: StaticString = #filePath) throws -> URL {
-        let url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/graphs/MUTAG")
-        let indicator = url.appendingPathComponent("MUTAG_graph_indicator.txt")
-        guard FileManager.default.fileExists(atPath: indicator.path) else {
-            XCTFail("missing real data file \(indicator.path)")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return url
+    func mutagDirectory() throws -> URL {
+        try sharedData("graphs/MUTAG/MUTAG_graph_indicator.txt").deletingLastPathComponent()
     }
 
     func testSourceBatchesMatchDatasetShapes() throws {
@@ -71,8 +65,7 @@ final class GraphExperimentTests: XCTestCase {
         straight.log = { _ in }
         let full = try straight.run()
 
-        let dir = try temporaryDirectory("graph-resume")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try makeTemporaryDirectory("graph-resume")
         struct Killed: Error {}
         let first = try spec.makeRun(fold: 2)
         first.log = { _ in }

@@ -2,6 +2,7 @@ import Foundation
 import MixupCore
 import MixupExperiments
 import MixupNN
+import MixupTestSupport
 import MixupTraining
 import XCTest
 
@@ -9,17 +10,6 @@ import XCTest
 /// CI: LeNet-5 with ERM, Mixup and MixupE (approximate q) on subsets of Fashion-MNIST and the
 /// Free Spoken Digit Dataset. Floors are accuracies measured on this machine minus a margin.
 final class ImageSpeechTrainingTests: XCTestCase {
-    func sharedDirectory(_ relative: String, mustContain file: String, filePath: StaticString = #filePath) throws -> String {
-        let root = URL(fileURLWithPath: "\(filePath)").deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let url = root.appendingPathComponent("shared/data/\(relative)")
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent(file).path) else {
-            XCTFail("missing real data: \(url.appendingPathComponent(file).path) (expected ../shared/data beside the project)")
-            throw XCTSkip("missing data")
-        }
-        return url.path
-    }
-
     /// A seeded random subset of `n` samples.
     func subset(_ d: ClassificationData<Float>, _ n: Int, seed: UInt64) -> ClassificationData<Float> {
         var rng = SeededGenerator(seed: seed)
@@ -47,7 +37,8 @@ final class ImageSpeechTrainingTests: XCTestCase {
     }
 
     func testLeNetOnFashionMNISTReachesMeasuredAccuracyWithEachMethod() throws {
-        let dir = try sharedDirectory("images/fashion-mnist", mustContain: "train-images-idx3-ubyte.gz")
+        _ = try sharedData("images/fashion-mnist/train-images-idx3-ubyte.gz")
+        let dir = sharedDataURL("images/fashion-mnist").path
         var source = ImageSource(kind: .fashionMNIST, directory: dir)
         source.validationCount = 1000
         var data = try source.load()
@@ -62,7 +53,8 @@ final class ImageSpeechTrainingTests: XCTestCase {
     }
 
     func testLeNetOnSpokenDigitsReachesMeasuredAccuracyWithEachMethod() throws {
-        let dir = try sharedDirectory("speech/fsdd", mustContain: "recordings/0_george_0.wav")
+        _ = try sharedData("speech/fsdd/recordings/0_george_0.wav")
+        let dir = sharedDataURL("speech/fsdd").path
         var source = SpeechSource(kind: .fsdd, directory: dir)
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("mixuplab-spectrograms")
         source.cacheDirectory = cache.path

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import MixupExperiments
+import MixupTestSupport
 import MixupTraining
 import XCTest
 
@@ -80,8 +81,7 @@ final class ReportTests: XCTestCase {
     }
 
     func testLossCurvesPlotReadsRunDirectoryAndDrawsTrainAndTestPerRun() throws {
-        let dir = try temporaryDirectory("curves")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try makeTemporaryDirectory()
         for name in ["mixup", "erm"] {
             let run = dir.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)

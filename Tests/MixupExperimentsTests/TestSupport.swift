@@ -1,16 +1,5 @@
-import Foundation
 import MixupCore
 import MixupNN
-
-/// The project's seeded generator under a local name (tests pass it wherever randomness is needed).
-typealias SeededGeneratorForTests = SeededGenerator
-
-/// A fresh temporary directory for files a test writes.
-func temporaryDirectory(_ name: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("mixuplab-\(name)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 /// Random inputs `[n, d]` centred exactly on their column means (Float64), so E[x̄] = 0.
 func centeredInputs(n: Int, d: Int, seed: UInt64) -> Tensor<Double> {

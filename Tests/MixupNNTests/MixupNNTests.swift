@@ -1,6 +1,7 @@
 import Foundation
 import MixupCore
 import MixupNN
+import MixupTestSupport
 import XCTest
 
 final class LayerTests: XCTestCase {
@@ -24,14 +25,6 @@ final class LayerTests: XCTestCase {
 }
 
 final class LossTests: XCTestCase {
-    func numericGradient(_ f: (Tensor<Double>) -> Double, _ x: Tensor<Double>) -> [Double] {
-        (0..<x.count).map { i in
-            var p = x.scalars, m = x.scalars
-            p[i] += 1e-6; m[i] -= 1e-6
-            return (f(Tensor(shape: x.shape, scalars: p)) - f(Tensor(shape: x.shape, scalars: m))) / 2e-6
-        }
-    }
-
     func testCrossEntropyWithSoftTargetsMatchesDefinitionAndFiniteDifferences() {
         let z = Tensor<Double>(shape: [2, 3], scalars: [0.5, -1, 2, 0.1, 0.2, -0.3])
         let y = Tensor<Double>(shape: [2, 3], scalars: [0.7, 0.3, 0, 0, 0, 1])
@@ -45,8 +38,8 @@ final class LossTests: XCTestCase {
         let leaf = Variable(parameter: z)
         let loss = ClassificationLoss.crossEntropy(leaf, y)
         XCTAssertEqual(loss.scalar, expected / 2, accuracy: 1e-12)
-        let numeric = numericGradient({ ClassificationLoss.crossEntropy(Variable(constant: $0), y).scalar }, z)
-        for (a, b) in zip(loss.gradients()[leaf].scalars, numeric) { XCTAssertEqual(a, b, accuracy: 1e-8) }
+        let numeric = FiniteDifferences.gradient(of: { ClassificationLoss.crossEntropy(Variable(constant: $0), y).scalar }, at: z)
+        for (a, b) in zip(loss.gradients()[leaf].scalars, numeric.scalars) { XCTAssertEqual(a, b, accuracy: 1e-8) }
     }
 
     func testLogisticLossMatchesDefinitionAndFiniteDifferences() {
@@ -56,8 +49,8 @@ final class LossTests: XCTestCase {
         let leaf = Variable(parameter: z)
         let loss = ClassificationLoss.logistic(leaf, y)
         XCTAssertEqual(loss.scalar, expected, accuracy: 1e-12)
-        let numeric = numericGradient({ ClassificationLoss.logistic(Variable(constant: $0), y).scalar }, z)
-        for (a, b) in zip(loss.gradients()[leaf].scalars, numeric) { XCTAssertEqual(a, b, accuracy: 1e-8) }
+        let numeric = FiniteDifferences.gradient(of: { ClassificationLoss.logistic(Variable(constant: $0), y).scalar }, at: z)
+        for (a, b) in zip(loss.gradients()[leaf].scalars, numeric.scalars) { XCTAssertEqual(a, b, accuracy: 1e-8) }
     }
 
     func testLogisticUsesOneOutputForTwoClasses() {

@@ -1,6 +1,7 @@
 import MixupCore
 import MixupNN
 import MixupRegularizers
+import MixupTestSupport
 import MixupTraining
 import XCTest
 
@@ -106,14 +107,14 @@ final class GraphTrainingTests: XCTestCase {
         let encoderParameters = gin.encoder.layers.flatMap { [$0.first.weight, $0.second.weight, $0.epsilon!] }
         for (k, p) in encoderParameters.enumerated() {
             let original = p.value
-            let numeric = try FiniteDifferencesForTraining.gradient(at: original) { x in
+            let numeric = FiniteDifferences.gradient(of: { x in
                 p.assign(x)
                 defer { p.assign(original) }
-                let (t, r) = try value()
+                let (t, r) = try! value()
                 return t.scalar / r.kappa
-            }
+            }, at: original)
             let analytic = grads[p] * (1 / result.kappa)
-            let err = maxRelativeError(analytic, numeric)
+            let err = relativeError(analytic, numeric)
             XCTAssertLessThanOrEqual(err, 1e-6, "\(method.rawValue)/\(regularizer): encoder parameter \(k) gradient off by \(err)")
         }
     }
@@ -141,7 +142,7 @@ final class GraphTrainingTests: XCTestCase {
             return total.gradients()[gin.encoder.layers[0].first.weight] * (1 / result.kappa)
         }
         let plain = try encoderGradient(.erm), regularized = try encoderGradient(.ermR)
-        XCTAssertGreaterThan(maxRelativeError(regularized, plain), 1e-6)
+        XCTAssertGreaterThan(relativeError(regularized, plain), 1e-6)
     }
 
     func testMismatchedFeatureWidthAndBadIndicesAreRejected() throws {
@@ -179,24 +180,4 @@ final class GraphTrainingTests: XCTestCase {
         XCTAssertEqual(history.count, 15)
         XCTAssertLessThan(try XCTUnwrap(trainer.evaluate(.train)).loss, before)
     }
-}
-
-/// Central differences for a throwing scalar function of one tensor (Float64).
-enum FiniteDifferencesForTraining {
-    static func gradient(at x: Tensor<Double>, step h: Double = 1e-6,
-                         _ f: (Tensor<Double>) throws -> Double) throws -> Tensor<Double> {
-        var g = [Double](repeating: 0, count: x.count)
-        for i in 0..<x.count {
-            var plus = x.scalars, minus = x.scalars
-            plus[i] += h; minus[i] -= h
-            g[i] = (try f(Tensor(shape: x.shape, scalars: plus)) - (try f(Tensor(shape: x.shape, scalars: minus)))) / (2 * h)
-        }
-        return Tensor(shape: x.shape, scalars: g)
-    }
-}
-
-/// ‖a − b‖∞ / max(1, ‖b‖∞).
-func maxRelativeError(_ a: Tensor<Double>, _ b: Tensor<Double>) -> Double {
-    let diff = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0
-    return diff / max(1, b.scalars.map { abs($0) }.max() ?? 0)
 }

@@ -3,7 +3,6 @@ import MixupCore
 import MixupNN
 import MixupTraining
 import TabularData
-import XCTest
 
 /// A synthetic, learnable Float64/Float32 problem: classes are Gaussian blobs.
 func blobs<S: TensorScalar>(n: Int, d: Int, classes: Int, seed: UInt64) -> ClassificationData<S> {
@@ -30,23 +29,13 @@ func quickConfiguration(_ method: Method, epochs: Int = 2, seed: UInt64 = 1) -> 
     return c
 }
 
-/// `../shared/data/<relative>` from the package root, failing clearly when it is absent.
-func sharedData(_ relative: String, file: StaticString = #filePath, line: UInt = #line) throws -> URL {
-    let root = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let url = root.deletingLastPathComponent().appendingPathComponent("shared/data/\(relative)")
-    guard FileManager.default.fileExists(atPath: url.path) else {
-        XCTFail("missing real data file \(url.path) (expected ../shared/data beside the project)", file: file, line: line)
-        throw XCTSkip("missing \(url.path)")
-    }
-    return url
-}
-
 /// Converts a TabularData split into the trainer's type.
 func classificationData(_ d: TabularDataset) -> ClassificationData<Float> {
     ClassificationData(features: Tensor(shape: [d.count, d.featureCount], scalars: d.features),
                        labels: d.labels, classCount: d.classNames.count)
 }
 
+/// A fresh, not yet created path under the temporary directory (a run directory creates it).
 func temporaryDirectory() -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("mixuplab-test-\(UUID().uuidString)")
 }

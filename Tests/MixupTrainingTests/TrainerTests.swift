@@ -2,6 +2,7 @@ import Foundation
 import MixupCore
 import MixupNN
 import MixupRegularizers
+import MixupTestSupport
 import MixupTraining
 import TabularData
 import XCTest

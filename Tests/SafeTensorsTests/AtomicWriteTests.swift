@@ -1,4 +1,5 @@
 import Foundation
+import MixupTestSupport
 import SafeTensors
 import XCTest
 #if canImport(Glibc)
@@ -15,17 +16,17 @@ final class AtomicWriteTests: XCTestCase {
     }
 
     func testSuccessfulWritesLeaveOnlyTheTargetFile() throws {
-        let directory = try TemporaryDirectory()
-        let url = directory.file("model.safetensors")
+        let directory = try makeTemporaryDirectory()
+        let url = directory.appendingPathComponent("model.safetensors")
         try checkpoint(1, count: 4).write(to: url)
         try checkpoint(2, count: 8).write(to: url)  // overwrite an existing file
-        XCTAssertEqual(try directory.contents(), ["model.safetensors"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["model.safetensors"])
         XCTAssertEqual(try SafeTensorsFile.read(from: url), try checkpoint(2, count: 8))
     }
 
     func testWriteFailingMidFileLeavesTargetUntouchedAndNoTemporaryFile() throws {
-        let directory = try TemporaryDirectory()
-        let url = directory.file("model.safetensors")
+        let directory = try makeTemporaryDirectory()
+        let url = directory.appendingPathComponent("model.safetensors")
         try checkpoint(1, count: 4).write(to: url)
         let before = try Data(contentsOf: url)
         XCTAssertLessThan(before.count, 4096)
@@ -52,27 +53,27 @@ final class AtomicWriteTests: XCTestCase {
         XCTAssertTrue(failure.description.hasPrefix("model.safetensors: "), "\(failure)")
         XCTAssertTrue(failure.description.contains("write failed after 4096 of"), "\(failure)")
         XCTAssertEqual(try Data(contentsOf: url), before, "the last good checkpoint must survive")
-        XCTAssertEqual(try directory.contents(), ["model.safetensors"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["model.safetensors"])
     }
 
     func testRenameFailureLeavesNoTemporaryFile() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try makeTemporaryDirectory()
         // A non-empty directory under the target name: the temporary file is written and synced, then
         // the rename over it fails.
-        let url = directory.file("model.safetensors")
+        let url = directory.appendingPathComponent("model.safetensors")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
         try Data([1]).write(to: url.appendingPathComponent("keep"))
         XCTAssertThrowsError(try checkpoint(1, count: 4).write(to: url)) { error in
             XCTAssertEqual((error as? SafeTensorsError)?.kind, .io)
             XCTAssertTrue("\(error)".contains("rename"), "\(error)")
         }
-        XCTAssertEqual(try directory.contents(), ["model.safetensors"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["model.safetensors"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: url.path), ["keep"])
     }
 
     func testWriteIntoMissingDirectoryNamesTheFile() throws {
-        let directory = try TemporaryDirectory()
-        let url = directory.url.appendingPathComponent("missing/ckpt.safetensors")
+        let directory = try makeTemporaryDirectory()
+        let url = directory.appendingPathComponent("missing/ckpt.safetensors")
         XCTAssertThrowsError(try checkpoint(1, count: 4).write(to: url)) { error in
             XCTAssertEqual((error as? SafeTensorsError)?.kind, .io)
             XCTAssertTrue("\(error)".hasPrefix("ckpt.safetensors: "), "\(error)")

@@ -1,18 +1,15 @@
 import Foundation
+import MixupTestSupport
 import SafeTensors
 import XCTest
 
 /// Every malformed file is rejected with an error naming the file, the byte offset and (where one is
 /// involved) the tensor; expected offsets are computed from the bytes each test writes.
 final class CorruptionTests: XCTestCase {
-    private var directory: TemporaryDirectory!
+    private var directory: URL!
 
     override func setUpWithError() throws {
-        directory = try TemporaryDirectory()
-    }
-
-    override func tearDown() {
-        directory = nil
+        directory = try makeTemporaryDirectory()
     }
 
     /// Writes `[length][header][data]` to `name`; `length` defaults to the header's true byte count.
@@ -22,7 +19,7 @@ final class CorruptionTests: XCTestCase {
         var declared = (length ?? UInt64(headerBytes.count)).littleEndian
         withUnsafeBytes(of: &declared) { bytes.append(contentsOf: $0) }
         bytes += headerBytes + data
-        let url = directory.file(name)
+        let url = directory.appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return url
     }
@@ -63,10 +60,10 @@ final class CorruptionTests: XCTestCase {
     }
 
     func testFileShorterThanLengthFieldIsRejected() throws {
-        let url = directory.file("short.safetensors")
+        let url = directory.appendingPathComponent("short.safetensors")
         try Data([1, 2, 3]).write(to: url)
         assertRejected(url, .truncated, atByte: 0)
-        let empty = directory.file("empty.safetensors")
+        let empty = directory.appendingPathComponent("empty.safetensors")
         try Data().write(to: empty)
         assertRejected(empty, .truncated, atByte: 0)
     }
@@ -102,7 +99,7 @@ final class CorruptionTests: XCTestCase {
 
     func testInvalidUTF8InHeaderIsRejected() throws {
         let header: [UInt8] = Array(#"{"a"#.utf8) + [0xFF] + Array(#"":{}}"#.utf8)
-        let url = directory.file("utf8.safetensors")
+        let url = directory.appendingPathComponent("utf8.safetensors")
         try Data([UInt8(header.count), 0, 0, 0, 0, 0, 0, 0] + header).write(to: url)
         assertRejected(url, .invalidJSON, atByte: 9)  // the string that holds the bad byte starts at header byte 1
     }
@@ -194,6 +191,6 @@ final class CorruptionTests: XCTestCase {
     }
 
     func testMissingFileIsReportedByName() {
-        assertRejected(directory.file("absent.safetensors"), .io)
+        assertRejected(directory.appendingPathComponent("absent.safetensors"), .io)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MixupTestSupport
 import SafeTensors
 import XCTest
 
@@ -21,9 +22,9 @@ final class RoundTripTests: XCTestCase {
     }
 
     func testEveryDTypeRoundTripsThroughAFile() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try makeTemporaryDirectory()
         let original = try everyDTypeFile()
-        let url = directory.file("all.safetensors")
+        let url = directory.appendingPathComponent("all.safetensors")
         try original.write(to: url)
         let restored = try SafeTensorsFile.read(from: url)
         XCTAssertEqual(restored, original)
@@ -71,9 +72,9 @@ final class RoundTripTests: XCTestCase {
     }
 
     func testRewritingAFileIsByteIdentical() throws {
-        let directory = try TemporaryDirectory()
-        let first = directory.file("first.safetensors")
-        let second = directory.file("second.safetensors")
+        let directory = try makeTemporaryDirectory()
+        let first = directory.appendingPathComponent("first.safetensors")
+        let second = directory.appendingPathComponent("second.safetensors")
         try everyDTypeFile().write(to: first)
         try SafeTensorsFile.read(from: first).write(to: second)
         XCTAssertEqual(try Data(contentsOf: first), try Data(contentsOf: second))
@@ -144,8 +145,8 @@ final class RoundTripTests: XCTestCase {
     }
 
     func testLookupErrorsNameTheFileAndTensor() throws {
-        let directory = try TemporaryDirectory()
-        let url = directory.file("ckpt.safetensors")
+        let directory = try makeTemporaryDirectory()
+        let url = directory.appendingPathComponent("ckpt.safetensors")
         try SafeTensorsFile(tensors: ["step": try TensorEntry(int64s: [3])]).write(to: url)
         let file = try SafeTensorsFile.read(from: url)
         XCTAssertThrowsError(try file.floats(named: "step")) { error in

@@ -1,4 +1,6 @@
 import Foundation
+import MixupTestSupport
+import SeededRandom
 import SpeechData
 import XCTest
 
@@ -72,7 +74,7 @@ final class FSDDLayoutTests: XCTestCase {
     }
 
     func testMisnamedWavIsRejectedWithItsPath() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory()
         try write(WAVBuilder.pcm16File([0], rate: 8000), to: dir, "3_alice_7.wav")
         try write(WAVBuilder.pcm16File([0], rate: 8000), to: dir, "three_alice.wav")
         var rng = SplitMix64(seed: 1)

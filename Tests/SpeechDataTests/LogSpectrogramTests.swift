@@ -1,11 +1,12 @@
 import Foundation
+import SeededRandom
 import SpeechData
 import XCTest
 
 final class LogSpectrogramTests: XCTestCase {
     private func noise(_ count: Int, seed: UInt64) -> [Float] {
         var rng = SplitMix64(seed: seed)
-        return (0..<count).map { _ in Float(rng.unit() * 2 - 1) * 0.5 }
+        return (0..<count).map { _ in Float(rng.uniform() * 2 - 1) * 0.5 }
     }
 
     /// Float64 naive DFT X_k = Σ x_n e^{−2πikn/N} for k in 0...N/2.

@@ -1,4 +1,5 @@
 import Foundation
+import MixupTestSupport
 import SpeechData
 import XCTest
 
@@ -13,7 +14,7 @@ final class SpectrogramCacheTests: XCTestCase {
     }
 
     func testCacheHitReturnsIdenticalNumbers() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory()
         let wav = try write(WAVBuilder.pcm16File(tone(440, rate: 8000, count: 4000), rate: 8000), to: dir, "a.wav")
         let cacheDir = dir.appendingPathComponent("cache")
         let first = try SpeechPreprocessor(cacheDirectory: cacheDir)
@@ -28,7 +29,7 @@ final class SpectrogramCacheTests: XCTestCase {
     }
 
     func testCorruptedCacheEntryIsDetectedAndRecomputed() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory()
         let wav = try write(WAVBuilder.pcm16File(tone(700, rate: 8000, count: 6000), rate: 8000), to: dir, "b.wav")
         let cacheDir = dir.appendingPathComponent("cache")
         let reference = try SpeechPreprocessor(cacheDirectory: cacheDir).features(forFileAt: wav)
@@ -66,7 +67,7 @@ final class SpectrogramCacheTests: XCTestCase {
     }
 
     func testChangedFileContentOrSettingsMissTheCache() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory()
         let cacheDir = dir.appendingPathComponent("cache")
         let wav = try write(WAVBuilder.pcm16File(tone(440, rate: 8000, count: 4000), rate: 8000), to: dir, "c.wav")
         _ = try SpeechPreprocessor(cacheDirectory: cacheDir).features(forFileAt: wav)
@@ -85,7 +86,7 @@ final class SpectrogramCacheTests: XCTestCase {
     }
 
     func testBadWavThroughPreprocessorNamesTheFile() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory()
         var bytes = WAVBuilder.pcm16File([1, 2, 3], rate: 8000)
         bytes[20] = 7   // µ-law
         let url = try write(bytes, to: dir, "mulaw.wav")

@@ -1,11 +1,12 @@
 import Foundation
+import MixupTestSupport
 import SpeechData
 import XCTest
 
 final class SpeechCommandsLayoutTests: XCTestCase {
     /// A tiny Speech Commands tree: words yes/no/up, background noise, and both list files.
     private func makeTree(validation: String, testing: String) throws -> URL {
-        let root = try makeTemporaryDirectory(self)
+        let root = try makeTemporaryDirectory()
         let wav = WAVBuilder.pcm16File(Array(repeating: 0, count: 160), rate: 16000)
         for path in ["yes/a_nohash_0.wav", "yes/b_nohash_0.wav", "yes/c_nohash_0.wav",
                      "no/a_nohash_0.wav", "no/b_nohash_0.wav",

@@ -1,4 +1,5 @@
 import Foundation
+import MixupTestSupport
 import XCTest
 
 /// Builds WAV files byte by byte for tests (little-endian RIFF), so every header field can be set or broken on purpose.
@@ -56,49 +57,7 @@ struct WAVBuilder {
     }
 }
 
-/// SplitMix64, a tiny seeded generator for tests (the library takes any RandomNumberGenerator).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform Double in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-}
-
-/// A fresh empty temporary directory for one test, removed at the end of the test.
-func makeTemporaryDirectory(_ test: XCTestCase, _ name: String = #function) throws -> URL {
-    let safe = name.filter { $0.isLetter || $0.isNumber }
-    let dir = FileManager.default.temporaryDirectory
-        .appendingPathComponent("SpeechDataTests-\(safe)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-    return dir
-}
-
-/// Writes bytes to `dir/name` and returns the URL.
-@discardableResult
-func write(_ bytes: [UInt8], to dir: URL, _ name: String) throws -> URL {
-    let url = dir.appendingPathComponent(name)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(bytes).write(to: url)
-    return url
-}
-
-/// The shared FSDD recordings folder (../shared/data relative to the package root); fails the test when absent.
+/// The shared FSDD recordings folder (`shared/data/speech/fsdd/recordings`); fails the test when absent.
 func fsddRecordings(file: StaticString = #filePath, line: UInt = #line) throws -> URL {
-    let packageRoot = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    let dir = packageRoot.appendingPathComponent("../shared/data/speech/fsdd/recordings").standardizedFileURL
-    let probe = dir.appendingPathComponent("0_george_0.wav")
-    guard FileManager.default.fileExists(atPath: probe.path) else {
-        XCTFail("missing real data file \(probe.path) (see /work/shared/data/README.md)", file: file, line: line)
-        throw XCTSkip("FSDD data absent")
-    }
-    return dir
+    try sharedData("speech/fsdd/recordings/0_george_0.wav", file: file, line: line).deletingLastPathComponent()
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MixupTestSupport
 import TabularData
 import XCTest
 

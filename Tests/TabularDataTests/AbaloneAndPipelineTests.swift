@@ -1,4 +1,6 @@
 import Foundation
+import MixupTestSupport
+import SeededRandom
 import TabularData
 import XCTest
 

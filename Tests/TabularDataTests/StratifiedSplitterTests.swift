@@ -1,7 +1,7 @@
 import Foundation
+import SeededRandom
 import TabularData
 import XCTest
-import SeededRandom
 
 final class StratifiedSplitterTests: XCTestCase {
     private func letterTable() throws -> RawTable {

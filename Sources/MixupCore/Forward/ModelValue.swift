@@ -1,6 +1,7 @@
-/// What flows through a model: a taped tensor (`Variable`), a tensor with its JVP (`Dual`) —
-/// and, in time, a Taylor jet. Layers are written once against this protocol, so the same
-/// model runs plainly, with a JVP, or with higher-order coefficients.
+/// What flows through a model: a taped tensor (`Variable`), a tensor with its JVP (`Dual`) or a
+/// Taylor jet (`Jet`). Layers are written once against this protocol, so the same model runs
+/// plainly, with a JVP, or with higher-order coefficients. There are no default rules: a conformer
+/// that lacks one fails to compile rather than crashing when a model first reaches that layer.
 public protocol ModelValue {
     associatedtype Scalar: TensorScalar
     /// The plain value (the primal / zeroth coefficient).
@@ -33,35 +34,6 @@ public protocol ModelValue {
                          statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Self
     /// Elementwise product with a constant mask (dropout).
     func dropout(mask: Tensor<Scalar>) -> Self
-}
-
-/// Defaults so a new conformer (e.g. a Taylor jet) compiles before it implements the image ops.
-extension ModelValue {
-    /// Fails: the conformer has no convolution rule yet.
-    public func conv2d(weight: Variable<Scalar>, bias: Variable<Scalar>?, stride: Int, padding: Int) -> Self {
-        preconditionFailure("conv2d is not available for \(Self.self) yet")
-    }
-    /// Fails: the conformer has no max-pooling rule yet.
-    public func maxPool2d(kernel: Int, stride: Int, padding: Int) -> Self {
-        preconditionFailure("maxPool2d is not available for \(Self.self) yet")
-    }
-    /// Fails: the conformer has no average-pooling rule yet.
-    public func avgPool2d(kernel: Int, stride: Int, padding: Int) -> Self {
-        preconditionFailure("avgPool2d is not available for \(Self.self) yet")
-    }
-    /// Fails: the conformer has no global-pooling rule yet.
-    public func globalAvgPool2d() -> Self {
-        preconditionFailure("globalAvgPool2d is not available for \(Self.self) yet")
-    }
-    /// Fails: the conformer has no batch-norm rule yet.
-    public func batchNormalized(scale: Variable<Scalar>, shift: Variable<Scalar>,
-                                statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Self {
-        preconditionFailure("batchNormalized is not available for \(Self.self) yet")
-    }
-    /// Fails: the conformer has no dropout rule yet.
-    public func dropout(mask: Tensor<Scalar>) -> Self {
-        preconditionFailure("dropout is not available for \(Self.self) yet")
-    }
 }
 
 extension Variable: ModelValue {

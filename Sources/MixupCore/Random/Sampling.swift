@@ -1,5 +1,4 @@
 import RealModule
-@_exported import SeededRandom
 
 /// Distributions sampled with explicit, version-stable algorithms.
 extension RandomNumberGenerator {

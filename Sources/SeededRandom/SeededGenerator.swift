@@ -2,21 +2,15 @@
 ///
 /// Every random choice in MixupLab — initialisation, shuffling, λ draws, splits — goes through
 /// this type, with algorithms written here rather than the standard library's, so the same
-/// seed gives the same numbers on every platform and Swift version.
+/// seed gives the same numbers on every platform and Swift version. It lives in `SeededRandom`
+/// (re-exported by `MixupCore`) so dataset adapters can take it without depending on the engine.
 public struct SeededGenerator: RandomNumberGenerator, Codable, Sendable, Equatable {
     private var state: (UInt64, UInt64, UInt64, UInt64)
 
     /// A generator whose whole stream is determined by `seed`.
     public init(seed: UInt64) {
-        var s = seed
-        func splitMix() -> UInt64 {
-            s &+= 0x9E37_79B9_7F4A_7C15
-            var z = s
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        state = (splitMix(), splitMix(), splitMix(), splitMix())
+        var words = SplitMix64(seed: seed)
+        state = (words.next(), words.next(), words.next(), words.next())
     }
 
     /// The next 64 random bits.
@@ -37,9 +31,11 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Sendable, Equatab
 
     @inline(__always) private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
+    /// Two generators are equal when they will produce the same stream.
     public static func == (a: SeededGenerator, b: SeededGenerator) -> Bool { a.state == b.state }
 
     private enum CodingKeys: String, CodingKey { case state }
+    /// Restores a generator from its four state words (an all-zero state would emit only zeros, so it is rejected).
     public init(from decoder: Decoder) throws {
         let words = try decoder.container(keyedBy: CodingKeys.self).decode([UInt64].self, forKey: .state)
         guard words.count == 4, words.contains(where: { $0 != 0 }) else {
@@ -48,6 +44,7 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Sendable, Equatab
         }
         state = (words[0], words[1], words[2], words[3])
     }
+    /// Saves the four state words, so a checkpoint resumes the exact stream.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode([state.0, state.1, state.2, state.3], forKey: .state)

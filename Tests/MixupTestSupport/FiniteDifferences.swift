@@ -1,10 +1,10 @@
 import MixupCore
-import XCTest
 
 /// Central finite differences in Float64: the independent reference every derivative test uses.
-enum FiniteDifferences {
+public enum FiniteDifferences {
     /// ∂f/∂x by central differences with step h (error O(h²) + O(ε/h)).
-    static func gradient(of f: (Tensor<Double>) -> Double, at x: Tensor<Double>, step h: Double = 1e-6) -> Tensor<Double> {
+    public static func gradient(of f: (Tensor<Double>) -> Double, at x: Tensor<Double>,
+                                step h: Double = 1e-6) -> Tensor<Double> {
         var g = [Double](repeating: 0, count: x.count)
         for i in 0..<x.count {
             var plus = x.scalars, minus = x.scalars
@@ -15,34 +15,17 @@ enum FiniteDifferences {
     }
 
     /// (f(x + h·v) − f(x − h·v)) / 2h: the directional derivative, elementwise over f's output.
-    static func directional(of f: ([Tensor<Double>]) -> Tensor<Double>, at xs: [Tensor<Double>],
-                            along vs: [Tensor<Double>], step h: Double = 1e-6) -> Tensor<Double> {
+    public static func directional(of f: ([Tensor<Double>]) -> Tensor<Double>, at xs: [Tensor<Double>],
+                                   along vs: [Tensor<Double>], step h: Double = 1e-6) -> Tensor<Double> {
         let plus = zip(xs, vs).map { $0 + $1 * h }, minus = zip(xs, vs).map { $0 - $1 * h }
         return (f(plus) - f(minus)) * (1 / (2 * h))
     }
 }
 
 /// Relative error ‖a − b‖∞ / max(1, ‖b‖∞), the measure all derivative checks use.
-func relativeError(_ a: Tensor<Double>, _ b: Tensor<Double>) -> Double {
+public func relativeError(_ a: Tensor<Double>, _ b: Tensor<Double>) -> Double {
     precondition(a.shape == b.shape, "shapes \(a.shape) vs \(b.shape)")
     let diff = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0
     let scale = max(1, b.scalars.map { abs($0) }.max() ?? 0)
     return diff / scale
-}
-
-/// Random Float64 tensors for checks, optionally kept away from a kink or a pole.
-struct TestData {
-    var rng: SeededGenerator
-    init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
-
-    mutating func tensor(_ shape: [Int], in range: ClosedRange<Double> = -2...2, awayFromZero margin: Double = 0) -> Tensor<Double> {
-        let n = shape.reduce(1, *)
-        var s = [Double]()
-        for _ in 0..<n {
-            var v: Double
-            repeat { v = range.lowerBound + (range.upperBound - range.lowerBound) * rng.uniform() } while abs(v) < margin
-            s.append(v)
-        }
-        return Tensor(shape: shape, scalars: s)
-    }
 }

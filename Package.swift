@@ -86,6 +86,10 @@ let package = Package(
         .testTarget(name: "TabularDataTests", dependencies: ["TabularData", "SeededRandom", "MixupTestSupport"]),
         .testTarget(name: "GraphDataTests", dependencies: ["GraphData", "SeededRandom", "MixupTestSupport"]),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "SeededRandom", "MixupTestSupport"]),
+        .testTarget(name: "MixupLabCLITests", dependencies: [
+            "MixupLabCLI", "MixupExperiments", "MixupTestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "SpeechDataTests", dependencies: ["SpeechData", "SeededRandom", "MixupTestSupport"]),
     ],
     // Swift 5 language mode: the tape's nodes are reference types shared within one thread;

@@ -144,9 +144,11 @@ public struct TheoremOneStudy {
             var perPair = Tensor<Double>(zeros: [k * anchorCount])
             for _ in 0..<lambdaDraws {
                 let lambdas = (0..<(k * anchorCount)).map { _ in rng.beta(alpha, alpha) }
+                // λ per row, broadcast over every other axis of inputs (any rank) and labels.
+                let inputShape = [k * anchorCount] + Array(repeating: 1, count: base.rank - 1)
                 let column = Tensor(shape: [k * anchorCount, 1], scalars: lambdas)
                 let complement = Tensor(shape: [k * anchorCount, 1], scalars: lambdas.map { 1 - $0 })
-                let mixed = base * column + stackedPartners * complement
+                let mixed = base * column.reshaped(inputShape) + stackedPartners * complement.reshaped(inputShape)
                 let mixedLabels = labels * column + stackedPartnerLabels * complement
                 perPair = perPair + Self.perSampleLoss(model(Variable(constant: mixed)).value, mixedLabels, loss)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import SpeechData
+import MixupTestSupport
 import XCTest
 
 final class WAVReaderTests: XCTestCase {

@@ -47,7 +47,10 @@ struct CompareQ: ParsableCommand {
         study.sampleCount = samples
         study.sampleSeed = seed
         let result = try study.run(run)
-        let place = spec.model.kind == .gin ? "readout of fold \(options.studiedFold! + 1)" : "input"
+        let shape: String
+        if case let .splits(splits) = spec.data { shape = splits.train.sampleShape.map(String.init).joined(separator: "×") }
+        else { shape = "\(result.inputDimension)" }
+        let place = spec.model.kind == .gin ? "readout [\(shape)] of fold \(options.studiedFold! + 1)" : "input [\(shape)]"
         let conditions = "\(spec.model.summary), q at the \(place), " + String(format: "‖E[x̄]‖ = %.3g", result.meanNorm)
         let table = QComparisonReport.markdown(result)
         let header = "## compare-q: \(spec.data.name), \(method.rawValue), \(conditions), \(result.sampleCount) training points\n\n"

@@ -32,6 +32,8 @@ public struct DataOptions: ParsableArguments {
     public var testData: String?
     @Option(help: "Folder of an image or speech dataset (default for fashion-mnist and fsdd: ../shared/data/…).")
     public var dataDir: String?
+    @Option(help: "Speech: where computed spectrograms are cached (default .cache/spectrograms).")
+    public var cacheDir: String?
     @Option(help: "Seed of the data split, validation hold-out and graph folds.")
     public var splitSeed: UInt64 = 0
     @Option(help: "Train on a seeded random subset of N training samples (quick runs; not for graphs).")
@@ -50,6 +52,7 @@ public struct DataOptions: ParsableArguments {
         if testData != nil && domain != .tabular { try refuse("--test-data", "applies to tabular data only") }
         if data != nil && domain != .tabular && domain != .graphs { try refuse("--data", "names a tabular file or a TU folder; use --data-dir") }
         if dataDir != nil && (domain == .tabular || domain == .graphs) { try refuse("--data-dir", "applies to image and speech datasets; use --data") }
+        if cacheDir != nil && domain != .speech { try refuse("--cache-dir", "applies to speech datasets only") }
         if trainLimit != nil && domain == .graphs { try refuse("--train-limit", "does not apply to graph cross-validation") }
         if (folds != nil || fold != nil) && domain != .graphs { try refuse("--folds/--fold", "apply to graph datasets only") }
         if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be ≥ 1, got \(trainLimit)") }
@@ -79,6 +82,7 @@ public struct DataOptions: ParsableArguments {
             var source = SpeechSource(kind: dataset == .fsdd ? .fsdd : .speechCommands,
                                       directory: try directory(default: dataset == .fsdd ? "../shared/data/speech/fsdd" : nil))
             source.splitSeed = splitSeed
+            if let cacheDir { source.cacheDirectory = cacheDir }
             loaded = try source.load()
         }
         if let trainLimit {

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import MixupLabCLI
+import MixupTestSupport
+import XCTest
+
+/// An option a command cannot honour is an error, never silently ignored; typed options reject
+/// malformed values at parse time.
+final class OptionGroupTests: XCTestCase {
+    func assertRefused(_ arguments: [String], mentioning text: String, file: StaticString = #filePath, line: UInt = #line) {
+        guard let message = mixuplabError(arguments) else {
+            return XCTFail("\(arguments.joined(separator: " ")) was accepted", file: file, line: line)
+        }
+        XCTAssertTrue(message.contains(text), "\(message)", file: file, line: line)
+    }
+
+    func testOptionsTheDatasetCannotUseAreRefused() {
+        assertRefused(["train", "--augment", "--epochs", "1"], mentioning: "--augment applies to image datasets")
+        assertRefused(["train", "--dataset", "mnist", "--test-data", "x.csv"], mentioning: "--test-data applies to tabular data only")
+        assertRefused(["train", "--fold", "2"], mentioning: "--folds/--fold apply to graph datasets only")
+        assertRefused(["train", "--data-dir", "x"], mentioning: "--data-dir applies to image and speech datasets")
+        assertRefused(["train", "--cache-dir", "x"], mentioning: "--cache-dir applies to speech datasets only")
+        assertRefused(["compare-q", "--dataset", "tu", "--data", "x", "--train-limit", "5"], mentioning: "--train-limit does not apply")
+        assertRefused(["train", "--dataset", "tu", "--data", "x", "--partner", "second-loader"], mentioning: "pairs graphs within a batch")
+    }
+
+    func testOptionsTheModelCannotUseAreRefused() {
+        assertRefused(["train", "--model", "lenet"], mentioning: "tabular rows need --model mlp")
+        assertRefused(["train", "--dataset", "fsdd", "--hidden", "64"], mentioning: "--hidden applies to --model mlp")
+        assertRefused(["train", "--base-width", "8"], mentioning: "--base-width applies to the preactresnet models")
+        assertRefused(["train", "--gin-layers", "2"], mentioning: "applies to --model gin")
+        assertRefused(["train", "--model", "gin"], mentioning: "--model gin reads graphs")
+        assertRefused(["train", "--dataset", "tu", "--data", "x", "--model", "mlp"], mentioning: "graphs are trained with --model gin")
+        assertRefused(["theorem1", "--dataset", "tu", "--data", "x", "--activation", "gelu"], mentioning: "--activation applies to mlp and lenet")
+    }
+
+    func testOptimizerOptionsMustFitTheOptimizer() {
+        assertRefused(["train", "--momentum", "0.5"], mentioning: "--momentum and --nesterov apply to --optimizer sgd")
+        assertRefused(["train", "--lr", "inf"], mentioning: "--lr must be positive and finite")
+    }
+
+    func testMalformedTypedValuesAreRejectedAtParseTime() {
+        for (option, value) in [("--hidden", "128,,128"), ("--hidden", "0"), ("--schedule", "step:"), ("--schedule", "cosine:-1"),
+                                ("--loss", "hinge"), ("--optimizer", "lbfgs"), ("--regularizer-options", "absolute"),
+                                ("--dataset", "imagenet")] {
+            XCTAssertThrowsError(try MixupLab.parseAsRoot(["train", option, value]), "\(option) \(value)")
+        }
+        XCTAssertThrowsError(try MixupLab.parseAsRoot(["ablate", "--arms", "erm,cutmix"]))
+        XCTAssertThrowsError(try MixupLab.parseAsRoot(["theorem1", "--alphas", "0.1,,1"]))
+    }
+
+    func testUnknownRegularizerOptionIsReportedBeforeTraining() {
+        assertRefused(["train", "--epochs", "1", "--regularizer-options", "absolutely=true"], mentioning: "has no option(s) absolutely")
+    }
+}

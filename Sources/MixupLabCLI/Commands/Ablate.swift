@@ -8,7 +8,9 @@ import MixupTraining
 /// seeds on one dataset of any domain.
 struct Ablate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the ablation (ERM, Mixup, ERM+R, MixupE[, mixupe:REGULARIZER]) over seeds on any dataset; print a Markdown table, write CSV.")
+        abstract: "Run the ablation (ERM, Mixup, ERM+R, MixupE[, mixupe:REGULARIZER]) over seeds on any dataset; print a Markdown table, write CSV.",
+        discussion: "On graphs every arm × seed is a k-fold cross-validation of GIN (one fold-NN/ directory per fold).",
+        aliases: ["ablate-graph"])
 
     @OptionGroup(title: "Data") var data: DataOptions
     @OptionGroup(title: "Model") var model: ModelOptions

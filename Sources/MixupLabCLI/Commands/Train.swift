@@ -7,7 +7,9 @@ import MixupTraining
 /// directory and exact resume.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train on tabular, image, speech or graph data with ERM, Mixup, ERM+R or MixupE.")
+        abstract: "Train on tabular, image, speech or graph data with ERM, Mixup, ERM+R or MixupE.",
+        discussion: "Graphs (--dataset tu, or --data naming a TU folder) train a GIN with mixing on the readout, one run per fold.",
+        aliases: ["train-graph"])
 
     @OptionGroup(title: "Data") var data: DataOptions
     @OptionGroup(title: "Model") var model: ModelOptions

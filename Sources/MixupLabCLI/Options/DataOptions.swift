@@ -24,8 +24,8 @@ public enum DatasetKind: String, CaseIterable, ExpressibleByArgument, Sendable {
 
 /// Where the data comes from and how it is split: the same group on every command that trains.
 public struct DataOptions: ParsableArguments {
-    @Option(help: "Dataset: tabular (--data FILE), fashion-mnist, mnist, cifar10, cifar100 (--data-dir), fsdd, speech-commands (--data-dir), tu (a TU graph folder as --data).")
-    public var dataset: DatasetKind = .tabular
+    @Option(name: .customLong("dataset"), help: "Dataset: tabular (--data FILE), fashion-mnist, mnist, cifar10, cifar100 (--data-dir), fsdd, speech-commands (--data-dir), tu (a TU graph folder as --data). Default: tu when --data is a folder, else tabular.")
+    public var datasetOption: DatasetKind?
     @Option(help: "Tabular file (KEEL/UCI .dat or .csv with the class last, abalone.data, .arff; default Data/cmc/contraceptive.dat) or TU graph folder (e.g. ../shared/data/graphs/MUTAG).")
     public var data: String?
     @Option(help: "Separate tabular test file (e.g. segment-test.arff); default: a stratified 70/15/15 split of --data.")
@@ -44,6 +44,19 @@ public struct DataOptions: ParsableArguments {
     public var fold: Int?
 
     public init() {}
+
+    /// The dataset kind: as given, or inferred from --data (a folder is a TU graph dataset).
+    public var dataset: DatasetKind {
+        get {
+            if let datasetOption { return datasetOption }
+            var isDirectory: ObjCBool = false
+            if let data, FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue {
+                return .tu
+            }
+            return .tabular
+        }
+        set { datasetOption = newValue }
+    }
 
     /// Throws for options the chosen dataset cannot use (they would otherwise be silently ignored).
     func checkApplicability() throws {

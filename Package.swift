@@ -67,8 +67,11 @@ let package = Package(
             "MixupCore", "MixupNN", "MixupRegularizers", "MixupTraining", "MixupExperiments",
             "TabularData", "ImageData", "SpeechData", "GraphData", "SafeTensors", "MixupLabCLI",
         ]),
-        // … and the `mixuplab` executable, which only calls it.
-        .executableTarget(name: "mixuplab", dependencies: ["MixupLabCLI"]),
+        // … and the `mixuplab` executable, which only calls it. Its symbols are exported
+        // (`--export-dynamic`) so that a plugin loaded with `--plugin` binds its references to
+        // MixupLab to this executable's copy — one `RegularizerRegistry`, not two.
+        .executableTarget(name: "mixuplab", dependencies: ["MixupLabCLI"],
+                          linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]),
 
         // Dataset adapters: one module per domain, none of them knows about training.
         .target(name: "TabularData", dependencies: ["SeededRandom"]),

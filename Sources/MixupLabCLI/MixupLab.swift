@@ -14,7 +14,9 @@ public struct MixupLab: ParsableCommand {
         abstract: "Mixup and MixupE research toolkit: train, run ablations, study q and Theorem 1.",
         subcommands: [Train.self, Ablate.self, Regularizers.self, TrainGraph.self, AblateGraph.self, CompareQ.self, DiagnoseAlpha.self, PlotCurves.self, TheoremOne.self])
 
-    /// Required by `ParsableCommand`; parsing fills nothing at the root.
+    @OptionGroup var plugins: PluginOptions
+
+    /// Required by `ParsableCommand`; parsing fills nothing at the root but `--plugin`.
     public init() {}
 
     /// Runs the command line: line-buffered output for logs, and freed activation buffers kept in
@@ -24,6 +26,15 @@ public struct MixupLab: ParsableCommand {
         // not in 4 KB blocks at the end of a long run.
         setvbuf(stdout, nil, _IOLBF, 0)
         AllocatorTuning.retainFreedMemory()
-        main(Array(CommandLine.arguments.dropFirst()))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // Plugins first, so `--regularizer NAME` validation during parsing sees what they register.
+        do {
+            for plugin in try PluginLoader.load(PluginLoader.pluginPaths(in: arguments)) {
+                fputs("plugin \(plugin.path): \(plugin.registered.joined(separator: ", "))\n", stderr)
+            }
+        } catch {
+            exit(withError: error)
+        }
+        main(arguments)
     }
 }

@@ -6,6 +6,7 @@ import MixupTraining
 
 /// `mixuplab ablate`: ERM / Mixup / ERM+R / MixupE × seeds on one dataset.
 struct Ablate: ParsableCommand {
+    @OptionGroup var plugins: PluginOptions
     static let configuration = CommandConfiguration(
         abstract: "Run the four-arm ablation (ERM, Mixup, ERM+R, MixupE) over several seeds; print a Markdown table, write CSV.")
 

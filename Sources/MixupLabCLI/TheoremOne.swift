@@ -7,6 +7,7 @@ import MixupTraining
 
 /// `mixuplab theorem1`: Mixup loss vs L_std + the order-J expansion of Theorem 1.
 struct TheoremOne: ParsableCommand {
+    @OptionGroup var plugins: PluginOptions
     static let configuration = CommandConfiguration(
         commandName: "theorem1",
         abstract: "Train a smooth MLP, then compare the Mixup loss with L_std + Theorem 1's expansion for J = 1…4 and several α.")

@@ -8,6 +8,7 @@ import MixupTraining
 
 /// `mixuplab train`: one run of one method, with a run directory and optional resume.
 struct Train: ParsableCommand {
+    @OptionGroup var plugins: PluginOptions
     static let configuration = CommandConfiguration(
         abstract: "Train a model on a tabular, image or speech dataset with ERM, Mixup, ERM+R or MixupE.")
 

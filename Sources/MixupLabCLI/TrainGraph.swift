@@ -69,6 +69,7 @@ struct GraphOptions: ParsableArguments {
 
 /// `mixuplab train-graph`: GIN with Mixup/MixupE on the graph readout, k-fold stratified CV.
 struct TrainGraph: ParsableCommand {
+    @OptionGroup var plugins: PluginOptions
     static let configuration = CommandConfiguration(
         commandName: "train-graph",
         abstract: "Train a GIN on a TU graph dataset with ERM, Mixup, ERM+R or MixupE (mixing on the readout), k-fold CV.")
@@ -90,6 +91,7 @@ struct TrainGraph: ParsableCommand {
 
 /// `mixuplab ablate-graph`: the ablation arms × seeds, each a k-fold cross-validation of GIN.
 struct AblateGraph: ParsableCommand {
+    @OptionGroup var plugins: PluginOptions
     static let configuration = CommandConfiguration(
         commandName: "ablate-graph",
         abstract: "Run the ablation (ERM, Mixup, ERM+R, MixupE[, mixupe:taylor]) on a TU graph dataset, each arm a k-fold CV.")

@@ -19,8 +19,9 @@ public struct MixupLab: ParsableCommand {
     /// Required by `ParsableCommand`; parsing fills nothing at the root but `--plugin`.
     public init() {}
 
-    /// Runs the command line: line-buffered output for logs, and freed activation buffers kept in
-    /// the process (see `AllocatorTuning`) before anything allocates.
+    /// Runs the command line: line-buffered output for logs, freed activation buffers kept in
+    /// the process (see `AllocatorTuning`) before anything allocates, and `--plugin` libraries
+    /// loaded before parsing so their regularizers can be named (see `PluginLoader`).
     public static func main() {
         // Progress lines reach a log file (`mixuplab train … > run.log`) as they are printed,
         // not in 4 KB blocks at the end of a long run.
@@ -29,7 +30,9 @@ public struct MixupLab: ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         // Plugins first, so `--regularizer NAME` validation during parsing sees what they register.
         do {
-            for plugin in try PluginLoader.load(PluginLoader.pluginPaths(in: arguments)) {
+            let alreadyLoaded = PluginLoader.loaded.count
+            try PluginLoader.load(PluginLoader.pluginPaths(in: arguments))
+            for plugin in PluginLoader.loaded.dropFirst(alreadyLoaded) {
                 fputs("plugin \(plugin.path): \(plugin.registered.joined(separator: ", "))\n", stderr)
             }
         } catch {

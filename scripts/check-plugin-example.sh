@@ -72,7 +72,8 @@ check_run "$work/plugin"
 
 step "the same file twice (once through a symlink) loads once"
 ln -s "$plugin" "$work/again.so"
-"$mixuplab" --plugin "$plugin" --plugin "$work/again.so" regularizers | grep -q '^logit-l2[[:space:]]' || fail "double --plugin"
+"$mixuplab" --plugin "$plugin" --plugin "$work/again.so" regularizers 2>"$work/err" | grep -q '^logit-l2[[:space:]]' || fail "double --plugin"
+[[ $(grep -c '^plugin .*: logit-l2$' "$work/err") == 1 ]] || { cat "$work/err" >&2; fail "double --plugin: want one load"; }
 
 step "loader errors name the path and exit nonzero"
 expect_failure "plugin $work/missing.so: no such file" "$mixuplab" --plugin "$work/missing.so" regularizers

@@ -13,6 +13,13 @@ let package = Package(
         .library(name: "MixupTraining", targets: ["MixupTraining"]),
         .library(name: "MixupExperiments", targets: ["MixupExperiments"]),
         .library(name: "MixupLabCLI", targets: ["MixupLabCLI"]),
+        // `import MixupLab` gives every user-facing module (engine, layers, regularizers, training,
+        // experiments, data adapters, the command line) in one line.
+        .library(name: "MixupLab", targets: ["MixupLab"]),
+        // The same umbrella as a shared library, for regularizer plugins loaded with
+        // `mixuplab --plugin PATH`: a plugin links it so its references to MixupLab bind to the
+        // host's definitions (one registry), see README "Your own regularizer".
+        .library(name: "MixupLabDynamic", type: .dynamic, targets: ["MixupLab"]),
         .executable(name: "mixuplab", targets: ["mixuplab"]),
         .plugin(name: "CompareQPlugin", targets: ["CompareQPlugin"]),
         .plugin(name: "AblatePlugin", targets: ["AblatePlugin"]),
@@ -55,8 +62,16 @@ let package = Package(
         .target(name: "MixupLabCLI", dependencies: [
             "MixupExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // … and the `mixuplab` executable, which only calls it.
-        .executableTarget(name: "mixuplab", dependencies: ["MixupLabCLI"]),
+        // … the umbrella module that re-exports everything a user package needs …
+        .target(name: "MixupLab", dependencies: [
+            "MixupCore", "MixupNN", "MixupRegularizers", "MixupTraining", "MixupExperiments",
+            "TabularData", "ImageData", "SpeechData", "GraphData", "SafeTensors", "MixupLabCLI",
+        ]),
+        // … and the `mixuplab` executable, which only calls it. Its symbols are exported
+        // (`--export-dynamic`) so that a plugin loaded with `--plugin` binds its references to
+        // MixupLab to this executable's copy — one `RegularizerRegistry`, not two.
+        .executableTarget(name: "mixuplab", dependencies: ["MixupLabCLI"],
+                          linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]),
 
         // Dataset adapters: one module per domain, none of them knows about training.
         .target(name: "TabularData", dependencies: ["SeededRandom"]),

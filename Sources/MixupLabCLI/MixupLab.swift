@@ -14,16 +14,30 @@ public struct MixupLab: ParsableCommand {
         abstract: "Mixup and MixupE research toolkit: train, run ablations, study q and Theorem 1.",
         subcommands: [Train.self, Ablate.self, Regularizers.self, CompareQ.self, DiagnoseAlpha.self, PlotCurves.self, TheoremOne.self])
 
-    /// Required by `ParsableCommand`; parsing fills nothing at the root.
+    @OptionGroup var plugins: PluginOptions
+
+    /// Required by `ParsableCommand`; parsing fills nothing at the root but `--plugin`.
     public init() {}
 
-    /// Runs the command line: line-buffered output for logs, and freed activation buffers kept in
-    /// the process (see `AllocatorTuning`) before anything allocates.
+    /// Runs the command line: line-buffered output for logs, freed activation buffers kept in
+    /// the process (see `AllocatorTuning`) before anything allocates, and `--plugin` libraries
+    /// loaded before parsing so their regularizers can be named (see `PluginLoader`).
     public static func main() {
         // Progress lines reach a log file (`mixuplab train … > run.log`) as they are printed,
         // not in 4 KB blocks at the end of a long run.
         setvbuf(stdout, nil, _IOLBF, 0)
         AllocatorTuning.retainFreedMemory()
-        main(Array(CommandLine.arguments.dropFirst()))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // Plugins first, so `--regularizer NAME` validation during parsing sees what they register.
+        do {
+            let alreadyLoaded = PluginLoader.loaded.count
+            try PluginLoader.load(PluginLoader.pluginPaths(in: arguments))
+            for plugin in PluginLoader.loaded.dropFirst(alreadyLoaded) {
+                fputs("plugin \(plugin.path): \(plugin.registered.joined(separator: ", "))\n", stderr)
+            }
+        } catch {
+            exit(withError: error)
+        }
+        main(arguments)
     }
 }

@@ -12,6 +12,7 @@ struct Ablate: ParsableCommand {
         discussion: "On graphs every arm × seed is a k-fold cross-validation of GIN (one fold-NN/ directory per fold).",
         aliases: ["ablate-graph"])
 
+    @OptionGroup var plugins: PluginOptions
     @OptionGroup(title: "Data") var data: DataOptions
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Training") var training: TrainingOptions

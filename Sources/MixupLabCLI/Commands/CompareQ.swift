@@ -6,6 +6,7 @@ import MixupTraining
 
 /// `mixuplab compare-q`: exact q (eq. 1) vs approximate q̄ (eq. 2) during an ordinary training run.
 struct CompareQ: ParsableCommand {
+    @OptionGroup var plugins: PluginOptions
     static let configuration = CommandConfiguration(
         commandName: "compare-q",
         abstract: "Train a model (any dataset) and compare exact q with approximate q̄ per sample (correlation, relative error, sign, cost); graphs at the readout.")

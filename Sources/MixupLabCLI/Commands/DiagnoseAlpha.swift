@@ -5,6 +5,7 @@ import MixupTraining
 
 /// `mixuplab diagnose-alpha`: the paper's Fig. 2 during an ordinary training run.
 struct DiagnoseAlpha: ParsableCommand {
+    @OptionGroup var plugins: PluginOptions
     static let configuration = CommandConfiguration(
         commandName: "diagnose-alpha",
         abstract: "During training (any dataset; graphs at the readout), track min over k, i of α_{k,i} = (g(f(x_i)) − y_i)_k · cos(∂f_k(x_i), E[x̄] − x_i) (paper Fig. 2).")

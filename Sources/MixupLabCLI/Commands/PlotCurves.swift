@@ -4,6 +4,7 @@ import MixupExperiments
 
 /// `mixuplab plot-curves`: train/test loss curves from run directories (paper Fig. 1).
 struct PlotCurves: ParsableCommand {
+    @OptionGroup var plugins: PluginOptions
     static let configuration = CommandConfiguration(
         commandName: "plot-curves",
         abstract: "Draw train and test loss per epoch from run directories' metrics.csv into one SVG.")

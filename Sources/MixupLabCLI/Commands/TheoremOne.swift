@@ -12,6 +12,7 @@ struct TheoremOne: ParsableCommand {
         commandName: "theorem1",
         abstract: "Train a model (any dataset; default a GELU MLP for 10 epochs), then compare the Mixup loss with L_std + Theorem 1's expansion for J = 1…4 and several α.")
 
+    @OptionGroup var plugins: PluginOptions
     @OptionGroup(title: "Data") var data: DataOptions
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Training") var training: TrainingOptions

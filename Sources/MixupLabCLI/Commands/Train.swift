@@ -11,6 +11,7 @@ struct Train: ParsableCommand {
         discussion: "Graphs (--dataset tu, or --data naming a TU folder) train a GIN with mixing on the readout, one run per fold.",
         aliases: ["train-graph"])
 
+    @OptionGroup var plugins: PluginOptions
     @OptionGroup(title: "Data") var data: DataOptions
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Training") var training: TrainingOptions

@@ -1,0 +1,1 @@
+../custom-mixuplab/LogitPenalty.swift

@@ -79,15 +79,15 @@ let package = Package(
         .target(name: "ImageData", dependencies: ["CZlib", "SeededRandom"]),
         .target(name: "SpeechData", dependencies: ["CFFTW", "SeededRandom"]),
 
-        // `swift package compare-q …` / `swift package ablate …` run the same code as the command line.
+        // `swift package compare-q …` / `swift package ablate …` run the same code as the command line:
+        // they build `mixuplab` in release themselves (a plugin dependency would be a debug build,
+        // and a second, "-tool" copy of every module in each release build).
         .plugin(name: "CompareQPlugin",
                 capability: .command(intent: .custom(verb: "compare-q", description: "Exact vs approximate q during training (mixuplab compare-q)"),
-                                     permissions: [.writeToPackageDirectory(reason: "writes results under runs/")]),
-                dependencies: ["mixuplab"]),
+                                     permissions: [.writeToPackageDirectory(reason: "writes results under runs/")])),
         .plugin(name: "AblatePlugin",
                 capability: .command(intent: .custom(verb: "ablate", description: "Four-arm ablation over seeds (mixuplab ablate)"),
-                                     permissions: [.writeToPackageDirectory(reason: "writes results under runs/")]),
-                dependencies: ["mixuplab"]),
+                                     permissions: [.writeToPackageDirectory(reason: "writes results under runs/")])),
 
         // Helpers every test target shares: finite differences, temporary files, the shared-data locator.
         .target(name: "MixupTestSupport", dependencies: ["MixupCore"], path: "Tests/MixupTestSupport"),

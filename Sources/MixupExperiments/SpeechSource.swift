@@ -36,7 +36,11 @@ public struct SpeechSource {
         }
         let preprocessor = try SpeechPreprocessor(cacheDirectory: cacheDirectory.map { URL(fileURLWithPath: $0) })
         func convert(_ files: [LabeledAudioFile]) throws -> ClassificationData<Float> {
-            let d = try SpeechDataset(files: files, classNames: split.classNames, preprocessor: preprocessor)
+            let line = ProgressLine(label: "\(kind.rawValue) spectrograms", total: files.count, unit: "files")
+            defer { line.clear() }
+            let d = try SpeechDataset(files: files, classNames: split.classNames, preprocessor: preprocessor) { done, _ in
+                line.update(done: done, items: done)
+            }
             return ClassificationData(features: Tensor(shape: [d.labels.count, 1, d.height, d.width], scalars: d.features),
                                       labels: d.labels, classCount: split.classNames.count)
         }

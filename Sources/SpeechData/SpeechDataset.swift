@@ -31,7 +31,9 @@ public struct SpeechDataset {
 
     /// Decodes and preprocesses `files` (through the preprocessor's cache, if any) into one dataset.
     /// Throws the first file's error (WAVError with path and byte offset) or a label outside `classNames`.
-    public init(files: [LabeledAudioFile], classNames: [String], preprocessor: SpeechPreprocessor) throws {
+    /// `progress`, if given, is called after each file with (files done, files in all).
+    public init(files: [LabeledAudioFile], classNames: [String], preprocessor: SpeechPreprocessor,
+                progress: ((Int, Int) -> Void)? = nil) throws {
         let per = preprocessor.featureCount
         var features = [Float]()
         features.reserveCapacity(files.count * per)
@@ -44,6 +46,7 @@ public struct SpeechDataset {
             }
             features += try preprocessor.features(forFileAt: file.url)
             labels.append(file.label)
+            progress?(labels.count, files.count)
         }
         self.init(features: features, labels: labels, classNames: classNames,
                   height: preprocessor.settings.height, width: preprocessor.settings.width,

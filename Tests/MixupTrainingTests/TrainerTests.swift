@@ -221,3 +221,32 @@ final class RealDataTrainingTests: XCTestCase {
         }
     }
 }
+
+final class ProgressLineTests: XCTestCase {
+    func testLineShowsFractionElapsedETAThroughputAndDetail() {
+        let text = ProgressLine.render(label: "epoch 2/5", done: 25, total: 100, elapsed: 10, items: 2500, unit: "samples",
+                                       detail: "loss 1.2000  R 0.0100")
+        XCTAssertEqual(text, "epoch 2/5  25/100 (25%)  elapsed 10.0s  ETA 30.0s  250 samples/s  loss 1.2000  R 0.0100")
+        XCTAssertEqual(ProgressLine.render(label: "x", done: 3, total: 3, elapsed: 125, items: 0, unit: "files", detail: ""),
+                       "x  3/3 (100%)  elapsed 2m05s")
+    }
+
+    func testPlainLinesAreRateLimitedAndInteractiveLinesRedrawInPlace() {
+        var plain: [String] = []
+        let quiet = ProgressLine(label: "p", total: 10, interactive: false, plainInterval: .seconds(3600)) { plain.append($0) }
+        for k in 1...10 { quiet.update(done: k, items: k) }
+        XCTAssertEqual(plain, [], "a short run prints no plain progress lines")
+        let chatty = ProgressLine(label: "p", total: 10, interactive: false, plainInterval: .zero) { plain.append($0) }
+        chatty.update(done: 4, items: 40, detail: "loss 1")
+        XCTAssertEqual(plain.count, 1)
+        XCTAssertTrue(plain[0].hasPrefix("p  4/10 (40%)") && plain[0].hasSuffix("loss 1\n"), plain[0])
+        var drawn: [String] = []
+        let terminal = ProgressLine(label: "t", total: 2, interactive: true) { drawn.append($0) }
+        Thread.sleep(forTimeInterval: 0.25)
+        terminal.update(done: 1, items: 1)
+        terminal.clear()
+        XCTAssertEqual(drawn.count, 2)
+        XCTAssertTrue(drawn[0].hasPrefix("\r\u{1B}[Kt  1/2"), drawn[0])
+        XCTAssertEqual(drawn[1], "\r\u{1B}[K")
+    }
+}

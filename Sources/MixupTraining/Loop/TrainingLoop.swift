@@ -112,13 +112,13 @@ public final class TrainingLoop<Objective: TrainingObjective> {
         if let runDirectory { try runDirectory.writeJSON(configuration, to: runDirectory.configURL) }
         let partnerLoader = BatchLoader(count: objective.trainingCount, batchSize: configuration.batchSize,
                                         seed: configuration.seed ^ 0x5EC0_4D10_ADE2)
-        let progress = ProgressLine()
         for epoch in history.count..<configuration.epochs {
             model.setTraining(true)
             let batches = batches(epoch: epoch)
             let partners = configuration.partner == .secondLoader ? partnerLoader.batches(epoch: epoch) : []
             var rng = SeededGenerator(seed: configuration.seed &+ 0xC0FFEE &+ UInt64(epoch) &* 0x2545_F491_4F6C_DD1D)
-            var sums = (loss: 0.0, penalty: 0.0, kappa: 0.0)
+            var sums = (loss: 0.0, penalty: 0.0, kappa: 0.0), seen = 0
+            let progress = ProgressLine(label: "epoch \(epoch + 1)/\(configuration.epochs)", total: batches.count)
             let started = ContinuousClock.now
             for (k, indices) in batches.enumerated() {
                 let progressEpoch = Double(epoch) + Double(k + 1) / Double(batches.count)
@@ -131,7 +131,9 @@ public final class TrainingLoop<Objective: TrainingObjective> {
                 }
                 let r = try step(clean: indices, partner: partner, rng: &rng, epoch: epoch, batchIndex: k)
                 sums.loss += r.loss; sums.penalty += r.penalty; sums.kappa += r.kappa
-                progress.update("epoch \(epoch + 1)/\(configuration.epochs)  batch \(k + 1)/\(batches.count)  loss \(format(sums.loss / Double(k + 1)))")
+                seen += indices.count
+                progress.update(done: k + 1, items: seen, detail: "loss \(format(sums.loss / Double(k + 1)))"
+                                + (self.regularizer == nil ? "" : "  R \(format(sums.penalty / Double(k + 1)))"))
                 let event = StepEvent(epoch: epoch, batchIndex: k, batchesPerEpoch: batches.count,
                                       iteration: epoch * batches.count + k + 1, result: r,
                                       learningRate: optimizer.learningRate)
@@ -140,10 +142,12 @@ public final class TrainingLoop<Objective: TrainingObjective> {
             let seconds = (ContinuousClock.now - started).seconds
             progress.clear()
             let n = Double(batches.count)
+            progress.update(done: batches.count, items: seen, detail: "evaluating")
             guard let trainEval = try objective.evaluate(.train) else {
                 throw TrainingError.invalidConfiguration("the training set is empty")
             }
             let valEval = try objective.evaluate(.validation), testEval = try objective.evaluate(.test)
+            progress.clear()
             for (name, value) in [("training loss", trainEval.loss), ("validation loss", valEval?.loss),
                                   ("test loss", testEval?.loss)] {
                 if let value, !value.isFinite {

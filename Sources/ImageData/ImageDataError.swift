@@ -33,7 +33,7 @@ public struct ImageDataError: Error, CustomStringConvertible, Equatable {
 
     /// The category of the failure.
     public var kind: Kind
-    /// The file's last path component, when the error concerns a file.
+    /// The file's path as given, when the error concerns a file.
     public var file: String?
     /// Byte offset in the file (in the decompressed stream when `offsetIsDecompressed`), when known.
     public var byteOffset: Int?
@@ -42,11 +42,11 @@ public struct ImageDataError: Error, CustomStringConvertible, Equatable {
     /// Human-readable explanation of what was expected and what was found.
     public var message: String
 
-    /// Creates an error; `file` may be a full path (only its last component is kept).
+    /// Creates an error about `file` (kept as given, so the message names the full path).
     public init(_ kind: Kind, file: String? = nil, byteOffset: Int? = nil, decompressed: Bool = false,
                 _ message: String) {
         self.kind = kind
-        self.file = file.map { ($0 as NSString).lastPathComponent }
+        self.file = file
         self.byteOffset = byteOffset
         self.offsetIsDecompressed = decompressed
         self.message = message

@@ -18,10 +18,11 @@ public struct ModelSpec: Sendable {
     public var activation: Activation = .relu
     /// MLP biases (bias-free + centered data make approx and exact q coincide for ReLU).
     public var bias = true
-    /// VGG channel multiplier (1 = the original widths; smaller fits a 2-core CPU).
-    public var widthMultiplier: Double = 0.25
-    /// PreActResNet first-stage width (64 in the paper).
-    public var baseWidth: Int = 16
+    /// VGG channel multiplier: 1, the original widths the paper uses (§3.1, §3.3); 0.25 is a CPU-sized variant.
+    public var widthMultiplier: Double = 1
+    /// PreActResNet first-stage width: 64 as in the paper (§3.1, ≈ 11 M parameters for ResNet-18);
+    /// 16 is a CPU-sized variant (0.7 M).
+    public var baseWidth: Int = 64
     /// GIN depth, width, readout, ε and batch norm.
     public var gin = GINConfiguration()
 

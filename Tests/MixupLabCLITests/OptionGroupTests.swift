@@ -37,6 +37,10 @@ final class OptionGroupTests: XCTestCase {
     func testOptimizerOptionsMustFitTheOptimizer() {
         assertRefused(["train", "--momentum", "0.5"], mentioning: "--momentum and --nesterov apply to --optimizer sgd")
         assertRefused(["train", "--lr", "inf"], mentioning: "--lr must be positive and finite")
+        // Negative numbers are values, not options: the error says what is wrong with them.
+        assertRefused(["train", "--alpha", "-1"], mentioning: "--alpha must be positive, got -1")
+        assertRefused(["train", "--eta", "-0.5"], mentioning: "--eta must be ≥ 0, got -0.5")
+        assertRefused(["train", "--ema", "1.5"], mentioning: "--ema must lie strictly between 0 and 1")
     }
 
     func testMalformedTypedValuesAreRejectedAtParseTime() {

@@ -250,3 +250,71 @@ final class ProgressLineTests: XCTestCase {
         XCTAssertEqual(drawn[1], "\r\u{1B}[K")
     }
 }
+
+final class WeightAverageTests: XCTestCase {
+    func testAverageFollowsTheRecurrenceOverStepsAndLeavesRawWeightsInPlace() throws {
+        let data: ClassificationData<Double> = blobs(n: 48, d: 5, classes: 3, seed: 2)
+        var rng = SeededGenerator(seed: 4)
+        var config = quickConfiguration(.mixup)
+        config.ema = 0.7
+        let trainer = try Trainer(model: MLP<Double>(widths: [5, 8, 3], using: &rng), configuration: config, train: data,
+                                  test: data)
+        var expected = trainer.model.parameters.map(\.value)
+        var r = SeededGenerator(seed: 5)
+        for step in 0..<4 {
+            let clean = Array((step * 12)..<(step * 12 + 12))
+            try trainer.step(clean: clean, partner: clean.reversed(), rng: &r)
+            expected = zip(expected, trainer.model.parameters).map { $0 * 0.7 + $1.value * 0.3 }
+        }
+        let average = try XCTUnwrap(trainer.weightAverage)
+        for ((name, variable), e) in zip(trainer.model.namedParameters, expected) {
+            let got = try XCTUnwrap(average.tensors[name])
+            XCTAssertLessThan(zip(got.scalars, e.scalars).map { abs($0 - $1) }.max()!, 1e-12, name)
+            XCTAssertNotEqual(got, variable.value, "\(name): the average must differ from the raw weights")
+        }
+        let raw = trainer.model.parameters.map(\.value)
+        let averaged = try average.withAveragedWeights(in: trainer.model) { try XCTUnwrap(trainer.evaluate(.test)) }
+        XCTAssertEqual(trainer.model.parameters.map(\.value), raw, "raw weights are restored after evaluating the average")
+        let plain = try XCTUnwrap(trainer.evaluate(.test))
+        XCTAssertNotEqual(averaged.loss, plain.loss)
+    }
+
+    func testEMAMetricsAreRecordedAndResumeRestoresTheAverageBitForBit() throws {
+        let data: ClassificationData<Float> = blobs(n: 96, d: 5, classes: 3, seed: 1)
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func make(epochs: Int, run: URL?) throws -> Trainer<MLP<Float>> {
+            var rng = SeededGenerator(seed: 7)
+            var config = quickConfiguration(.mixupE, epochs: epochs)
+            config.ema = 0.9
+            let t = try Trainer(model: MLP<Float>(widths: [5, 8, 3], using: &rng), configuration: config,
+                                train: data, validation: data, test: data)
+            t.log = { _ in }
+            t.runDirectory = try run.map(RunDirectory.init)
+            return t
+        }
+        let straight = try make(epochs: 3, run: nil)
+        let full = try straight.run()
+        XCTAssertTrue(full.allSatisfy { $0.emaValidationAccuracy != nil && $0.emaTestLoss != nil })
+        try make(epochs: 1, run: dir).run()
+        let resumed = try make(epochs: 3, run: dir)
+        try resumed.resume(from: RunDirectory(dir).lastCheckpointURL)
+        let history = try resumed.run()
+        XCTAssertEqual(history.map(\.emaTestLoss), full.map(\.emaTestLoss))
+        XCTAssertEqual(resumed.weightAverage?.tensors, straight.weightAverage?.tensors)
+        let saved = try Checkpoint<Float>.read(from: RunDirectory(dir).lastCheckpointURL)
+        XCTAssertEqual(saved.averagedWeights, straight.weightAverage?.tensors)
+        let csv = try String(contentsOf: RunDirectory(dir).metricsCSVURL, encoding: .utf8)
+        XCTAssertTrue(csv.split(separator: "\n")[0].hasSuffix("ema_test_accuracy,ema_test_loss"))
+    }
+
+    func testEMADecayOutsideTheOpenUnitIntervalIsRejected() {
+        var config = quickConfiguration(.mixup)
+        config.ema = 1
+        var rng = SeededGenerator(seed: 1)
+        XCTAssertThrowsError(try Trainer(model: MLP<Float>(widths: [5, 3], using: &rng), configuration: config,
+                                         train: blobs(n: 10, d: 5, classes: 3, seed: 1))) {
+            XCTAssertTrue("\($0)".contains("--ema must lie strictly between 0 and 1"), "\($0)")
+        }
+    }
+}

@@ -25,9 +25,14 @@ struct Ablate: ParsableCommand {
     @Flag(help: "Continue runs whose directory holds a checkpoint (finished runs are only reloaded).")
     var resume = false
 
-    func run() throws {
-        guard seeds >= 1 else { throw ValidationError("--seeds must be ≥ 1") }
+    /// Checks every option before any data is read (errors show this command's usage).
+    func validate() throws {
+        guard seeds >= 1 else { throw ValidationError("--seeds must be ≥ 1, got \(seeds)") }
         try checkRegularizers(arms.arms)
+        try ExperimentOptions(data: data, model: model, training: training).validate(method: .mixupE, defaults: CommandDefaults())
+    }
+
+    func run() throws {
         try runAblation(ExperimentOptions(data: data, model: model, training: training), arms: arms.arms, seeds: seeds,
                         out: out, resume: resume)
     }

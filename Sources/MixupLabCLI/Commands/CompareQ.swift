@@ -24,15 +24,20 @@ struct CompareQ: ParsableCommand {
     var samples: Int = 500
     @Flag(help: "Re-centre all splits on the training mean computed in Float64 (the E[x̄] = 0 condition of eq. 2; not for graphs).")
     var centered = false
-    @Option(help: "Add this constant to every feature of every split (breaks E[x̄] = 0 on purpose; not for graphs).")
+    @Option(parsing: .unconditional, help: "Add this constant to every feature of every split (breaks E[x̄] = 0 on purpose; not for graphs).")
     var shift: Double = 0
     @Option(help: "Output directory for compare-q.md, compare-q.csv, compare-q-samples.csv, compare-q.svg.")
     var out: String = "runs/compare-q"
 
-    func run() throws {
-        guard every >= 1 else { throw ValidationError("--every must be ≥ 1") }
-        guard samples >= 2 else { throw ValidationError("--samples must be ≥ 2") }
+    /// Checks every option before any data is read (errors show this command's usage).
+    func validate() throws {
+        guard every >= 1 else { throw ValidationError("--every must be ≥ 1, got \(every)") }
+        guard samples >= 2 else { throw ValidationError("--samples must be ≥ 2, got \(samples)") }
         guard shift.isFinite else { throw ValidationError("--shift must be finite") }
+        try ExperimentOptions(data: data, model: model, training: training).validate(method: method, defaults: CommandDefaults())
+    }
+
+    func run() throws {
         let options = ExperimentOptions(data: data, model: model, training: training)
         var spec = try options.spec(method: method, seed: seed)
         if case var .splits(splits) = spec.data {

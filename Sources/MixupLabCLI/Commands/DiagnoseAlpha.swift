@@ -24,9 +24,14 @@ struct DiagnoseAlpha: ParsableCommand {
     @Option(help: "Output directory for alpha.csv and alpha.svg.")
     var out: String = "runs/diagnose-alpha"
 
+    /// Checks every option before any data is read (errors show this command's usage).
+    func validate() throws {
+        guard every >= 1 else { throw ValidationError("--every must be ≥ 1, got \(every)") }
+        guard samples >= 1 else { throw ValidationError("--samples must be ≥ 1, got \(samples)") }
+        try ExperimentOptions(data: data, model: model, training: training).validate(method: method, defaults: CommandDefaults())
+    }
+
     func run() throws {
-        guard every >= 1 else { throw ValidationError("--every must be ≥ 1") }
-        guard samples >= 1 else { throw ValidationError("--samples must be ≥ 1") }
         let options = ExperimentOptions(data: data, model: model, training: training)
         let spec = try options.spec(method: method, seed: seed)
         let run = try spec.makeRun(fold: options.studiedFold)

@@ -20,7 +20,7 @@ struct TheoremOne: ParsableCommand {
     var method: Method = .mixup
     @Option(help: "Seed of initialisation, training, the sample, pairs and λ draws.")
     var seed: UInt64 = 0
-    @Option(help: "α values of the study, comma-separated.")
+    @Option(parsing: .unconditional, help: "α values of the study, comma-separated.")
     var alphas = NumberList([0.05, 0.1, 0.2, 0.5, 1])
     @Option(help: "Highest expansion order J (1…6).")
     var maxOrder: Int = 4
@@ -35,8 +35,13 @@ struct TheoremOne: ParsableCommand {
     @Option(help: "Output directory for theorem1.md, theorem1.csv, theorem1.svg.")
     var out: String = "runs/theorem1"
 
-    func run() throws {
+    /// Checks every option before any data is read (errors show this command's usage).
+    func validate() throws {
         guard alphas.values.allSatisfy({ $0 > 0 }) else { throw ValidationError("--alphas must be positive") }
+        try ExperimentOptions(data: data, model: model, training: training).validate(method: method, defaults: CommandDefaults(epochs: 10, activation: .gelu))
+    }
+
+    func run() throws {
         let options = ExperimentOptions(data: data, model: model, training: training)
         let spec = try options.spec(method: method, seed: seed, defaults: CommandDefaults(epochs: 10, activation: .gelu))
         if !(spec.model.kind == .mlp || spec.model.kind == .lenet) || spec.model.activation == .relu {

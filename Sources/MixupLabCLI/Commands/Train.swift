@@ -24,6 +24,11 @@ struct Train: ParsableCommand {
     @Flag(help: "Continue from the run directory's last.safetensors (graphs: every fold's).")
     var resume = false
 
+    /// Checks every option before any data is read (errors show this command's usage).
+    func validate() throws {
+        try ExperimentOptions(data: data, model: model, training: training).validate(method: method, defaults: CommandDefaults())
+    }
+
     func run() throws {
         try runTraining(ExperimentOptions(data: data, model: model, training: training), method: method, seed: seed,
                         runDir: runDir, resume: resume, fold: data.fold)

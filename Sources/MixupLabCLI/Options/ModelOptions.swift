@@ -5,19 +5,19 @@ import MixupNN
 
 /// Which model to train and its shape: the same group on every command that trains.
 public struct ModelOptions: ParsableArguments {
-    @Option(help: "Model: mlp, lenet, vgg11, vgg13, preactresnet18/34/50, gin (default: mlp for tabular, lenet for images and speech, gin for graphs).")
+    @Option(help: "Model: mlp, lenet, vgg11, vgg13, preactresnet18/34/50, gin (default: mlp for tabular §3.2, lenet for images §3.1 and speech §3.3, gin for graphs §3.4).")
     public var model: ModelSpec.Kind?
-    @Option(help: "MLP hidden widths, comma-separated (default 128,128).")
+    @Option(help: "MLP hidden widths, comma-separated (default 128,128, §3.2).")
     public var hidden: Widths?
     @Option(help: "Activation of MLP and LeNet: relu, gelu, tanh, softplus, sigmoid (default relu).")
     public var activation: Activation?
     @Flag(help: "Bias-free MLP (with centered data, approximate and exact q then coincide for ReLU).")
     public var noBias = false
-    @Option(help: "VGG width multiplier (default 0.25).")
+    @Option(help: "VGG width multiplier (default 1, the paper's widths; 0.25 is a CPU-sized variant).")
     public var widthMultiplier: Double?
-    @Option(help: "PreActResNet base width (default 16; the paper's is 64).")
+    @Option(help: "PreActResNet base width (default 64 as in §3.1, ≈ 11 M parameters for ResNet-18; 16 is a CPU-sized variant, 0.7 M).")
     public var baseWidth: Int?
-    @Option(help: "GIN message-passing layers (default 5).")
+    @Option(help: "GIN message-passing layers (default 5, §3.4).")
     public var ginLayers: Int?
     @Option(help: "GIN hidden width (default 32).")
     public var ginHidden: Int?

@@ -23,32 +23,32 @@ public struct CommandDefaults: Sendable {
 /// How to train: the same group on every command that trains. Unset values take the paper's
 /// defaults for the dataset's domain: tabular §3.2 (Adam 1e-3, 25 epochs, batch 100), images §3.1
 /// (SGD 0.1, momentum 0.9, weight decay 1e-4, ×0.1 at epochs 100 and 150 of 200), speech §3.3
-/// (Adam 1e-3, 20 epochs, α = 0.2), graphs §3.4 (Adam 0.01 halved every 50 epochs, batch 32;
-/// 50 epochs here, the paper's 350 is `--epochs 350`).
+/// (Adam 1e-3, 20 epochs, α = 0.2), graphs §3.4 (Adam 0.01 halved every 50 epochs, 350 epochs,
+/// batch 32 from Xu et al.).
 public struct TrainingOptions: ParsableArguments {
     @Option(help: "Regularizer of the +R arms (see `mixuplab regularizers`).")
     public var regularizer: String = ApproximateQ.name
     @Option(help: "Regularizer options, key=value[,key=value] (e.g. absolute=false,threshold=0.1,detach=true).")
     public var regularizerOptions: RegularizerOptionsArgument?
-    @Option(help: "Mixup's Beta(α, α) (default 1; 0.2 for speech).")
+    @Option(parsing: .unconditional, help: "Mixup's Beta(α, α) (default 1; 0.2 for speech §3.3).")
     public var alpha: Double?
-    @Option(help: "η, the weight of the MixupE penalty.")
+    @Option(parsing: .unconditional, help: "η, the weight of the MixupE penalty.")
     public var eta: Double = 0.01
-    @Option(help: "Epochs (default 25 tabular, 200 images, 20 speech, 50 graphs).")
+    @Option(help: "Epochs (default 25 tabular §3.2, 200 images §3.1, 20 speech §3.3, 350 graphs §3.4).")
     public var epochs: Int?
-    @Option(help: "Batch size (default 100; 32 for graphs).")
+    @Option(help: "Batch size (default 100, §3.1–3.3; 32 for graphs, Xu et al.).")
     public var batchSize: Int?
-    @Option(help: "Optimizer: adam, adamw or sgd (default sgd for images, adam otherwise).")
+    @Option(help: "Optimizer: adam, adamw or sgd (default sgd for images §3.1, adam otherwise §3.2–3.4).")
     public var optimizer: OptimizerKind?
-    @Option(help: "Learning rate (default 0.1 for SGD, 1e-3 for Adam/AdamW, 0.01 for graphs).")
+    @Option(parsing: .unconditional, help: "Learning rate (default 0.1 for SGD §3.1, 1e-3 for Adam/AdamW §3.2–3.3, 0.01 for graphs §3.4).")
     public var lr: Double?
-    @Option(help: "SGD momentum (default 0.9).")
+    @Option(parsing: .unconditional, help: "SGD momentum (default 0.9).")
     public var momentum: Double?
     @Flag(help: "Nesterov momentum (SGD).")
     public var nesterov = false
-    @Option(help: "Weight decay (L2 for SGD/Adam, decoupled for AdamW; default 1e-4 for images, 0.01 for AdamW, else 0).")
+    @Option(parsing: .unconditional, help: "Weight decay (L2 for SGD/Adam, decoupled for AdamW; default 1e-4 for images, 0.01 for AdamW, else 0).")
     public var weightDecay: Double?
-    @Option(help: "Learning-rate schedule: constant | step:E1,E2[:factor] | cosine:WARMUP_EPOCHS (default step:100,150 for images, step:50,100,…:0.5 for graphs).")
+    @Option(help: "Learning-rate schedule: constant | step:E1,E2[:factor] | cosine:WARMUP_EPOCHS (default step:100,150 for images §3.1, step:50,100,…:0.5 for graphs §3.4, else constant).")
     public var schedule: ScheduleArgument?
     @Flag(inversion: .prefixedNo, help: "Random crop (pad 4) and horizontal flip of images (default on for CIFAR).")
     public var augment: Bool?
@@ -58,6 +58,8 @@ public struct TrainingOptions: ParsableArguments {
     public var partner: PartnerSelection = .permutation
     @Option(help: "MixupE clean pass: automatic, batched or separate.")
     public var cleanPass: CleanPass = .automatic
+    @Option(help: "Keep an exponential moving average of the weights with this decay per step (e.g. 0.999), evaluated and checkpointed beside the raw weights, as timm's --model-ema.")
+    public var ema: Double?
     @Option(help: "Compute threads for OpenBLAS and the convolution/pooling kernels (results are reproducible for a fixed count).")
     public var threads: Int = 1
     @Option(help: "OpenBLAS threads, if they should differ from --threads (for LeNet-sized models 1 is faster).")
@@ -77,13 +79,14 @@ public struct TrainingOptions: ParsableArguments {
         c.regularizerOptions = regularizerOptions?.text ?? ""
         c.alpha = alpha ?? (domain == .speech ? 0.2 : 1.0)
         c.eta = eta
-        c.epochs = epochs ?? defaults.epochs ?? [.images: 200, .speech: 20, .graphs: 50][domain] ?? 25
+        c.epochs = epochs ?? defaults.epochs ?? [.images: 200, .speech: 20, .graphs: 350][domain] ?? 25
         c.batchSize = batchSize ?? (domain == .graphs ? 32 : 100)
         c.partner = partner
         c.cleanPass = cleanPass
         c.threads = threads
         c.blasThreads = blasThreads
         c.loss = loss
+        c.ema = ema
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive and finite, got \(lr)") }
         let kind = optimizer ?? (domain == .images ? .sgd : .adam)
         if kind != .sgd && (momentum != nil || nesterov) {
@@ -121,6 +124,14 @@ struct ExperimentOptions {
     var data: DataOptions
     var model: ModelOptions
     var training: TrainingOptions
+
+    /// Resolves every setting without loading data, so bad options are reported while parsing,
+    /// with the subcommand's usage.
+    func validate(method: Method, defaults: CommandDefaults = CommandDefaults()) throws {
+        try data.checkApplicability()
+        _ = try training.configuration(method: method, seed: 0, dataset: data.dataset, defaults: defaults)
+        _ = try model.spec(for: data.dataset.domain, defaultActivation: defaults.activation ?? .relu)
+    }
 
     /// Loads the data and resolves model and training settings for `method` and `seed`.
     func spec(method: Method, seed: UInt64, defaults: CommandDefaults = CommandDefaults()) throws -> RunSpec {

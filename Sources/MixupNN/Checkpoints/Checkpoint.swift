@@ -16,6 +16,9 @@ public struct Checkpoint<Scalar: TensorScalar> {
     public var optimizerState: [String: Tensor<Scalar>]
     /// Free-form string metadata.
     public var metadata: [String: String]
+    /// An exponential moving average of parameters and buffers (`--ema`), by the same names;
+    /// stored under `ema.*`, empty when the run keeps none.
+    public var averagedWeights: [String: Tensor<Scalar>] = [:]
 
     /// Snapshot of `model` and `optimizer`.
     public init<L: Layer, O: Optimizer>(model: L, optimizer: O, metadata: [String: String] = [:])
@@ -39,6 +42,7 @@ public struct Checkpoint<Scalar: TensorScalar> {
         var entries: [String: TensorEntry] = [:]
         for (name, t) in parameters { entries[name] = try Self.entry(t) }
         for (name, t) in optimizerState { entries["optimizer.\(name)"] = try Self.entry(t) }
+        for (name, t) in averagedWeights { entries["ema.\(name)"] = try Self.entry(t) }
         try SafeTensorsFile(tensors: entries, metadata: metadata).write(to: url)
     }
 
@@ -46,6 +50,7 @@ public struct Checkpoint<Scalar: TensorScalar> {
     public static func read(from url: URL) throws -> Checkpoint {
         let file = try SafeTensorsFile.read(from: url)
         var parameters: [String: Tensor<Scalar>] = [:], optimizer: [String: Tensor<Scalar>] = [:]
+        var averaged: [String: Tensor<Scalar>] = [:]
         for (name, entry) in file.tensors {
             let values: [Scalar]
             switch entry.dtype {
@@ -54,9 +59,17 @@ public struct Checkpoint<Scalar: TensorScalar> {
             default: throw CheckpointError("\(url.path): tensor '\(name)' has dtype \(entry.dtype.rawValue); checkpoints hold F32 or F64")
             }
             let t = Tensor(shape: entry.shape, scalars: values)
-            if name.hasPrefix("optimizer.") { optimizer[String(name.dropFirst("optimizer.".count))] = t } else { parameters[name] = t }
+            if name.hasPrefix("optimizer.") {
+                optimizer[String(name.dropFirst("optimizer.".count))] = t
+            } else if name.hasPrefix("ema.") {
+                averaged[String(name.dropFirst("ema.".count))] = t
+            } else {
+                parameters[name] = t
+            }
         }
-        return Checkpoint(parameters: parameters, optimizerState: optimizer, metadata: file.metadata)
+        var checkpoint = Checkpoint(parameters: parameters, optimizerState: optimizer, metadata: file.metadata)
+        checkpoint.averagedWeights = averaged
+        return checkpoint
     }
 
     /// Copies the saved parameters and buffers into `model`, checking that names and shapes

@@ -29,6 +29,8 @@ public final class TrainingLoop<Objective: TrainingObjective> {
     /// Called after every epoch's evaluation and checkpoint (e.g. to compare q and q̄).
     public var onEpoch: [(EpochMetrics) throws -> Void] = []
 
+    /// The moving average of the weights when the configuration asks for one (`ema`).
+    public let weightAverage: WeightAverage<Scalar>?
     private let parameters: [Variable<Scalar>]
     private let parameterNames: [String]
     private var bestValidationAccuracy = -Double.infinity
@@ -46,6 +48,7 @@ public final class TrainingLoop<Objective: TrainingObjective> {
         let named = objective.model.namedParameters
         parameters = named.map(\.variable)
         parameterNames = named.map(\.name)
+        weightAverage = configuration.ema.map { WeightAverage(model: objective.model, decay: $0) }
     }
 
     /// The model being trained.
@@ -84,6 +87,7 @@ public final class TrainingLoop<Objective: TrainingObjective> {
             throw diverged(epoch, batchIndex, "non-finite gradient for '\(name)'")
         }
         optimizer.update(parameters, with: grads)
+        weightAverage?.update(from: model)
         return result
     }
 
@@ -154,13 +158,20 @@ public final class TrainingLoop<Objective: TrainingObjective> {
                     throw diverged(epoch, batches.count - 1, "the \(name) after the epoch is \(value)")
                 }
             }
-            let metrics = EpochMetrics(
+            var metrics = EpochMetrics(
                 epoch: epoch + 1, trainLoss: sums.loss / n, penalty: sums.penalty / n, kappa: sums.kappa / n,
                 trainAccuracy: trainEval.accuracy, trainCleanLoss: trainEval.loss,
                 validationAccuracy: valEval?.accuracy, validationLoss: valEval?.loss,
                 testAccuracy: testEval?.accuracy, testLoss: testEval?.loss,
                 learningRate: optimizer.learningRate, trainSeconds: seconds,
                 samplesPerSecond: Double(objective.trainingCount) / max(seconds, 1e-9))
+            if let weightAverage {
+                let (val, test) = try weightAverage.withAveragedWeights(in: model) {
+                    (try objective.evaluate(.validation), try objective.evaluate(.test))
+                }
+                metrics.emaValidationAccuracy = val?.accuracy; metrics.emaValidationLoss = val?.loss
+                metrics.emaTestAccuracy = test?.accuracy; metrics.emaTestLoss = test?.loss
+            }
             history.append(metrics)
             log(summaryLine(metrics))
             try saveEpoch(metrics)
@@ -190,10 +201,16 @@ public final class TrainingLoop<Objective: TrainingObjective> {
         // (from the older `last`) and rewrites `best`, so `best` is never stale.
         if let acc = metrics.validationAccuracy, acc > bestValidationAccuracy {
             bestValidationAccuracy = acc
-            try Checkpoint(model: model, optimizer: optimizer, metadata: meta).write(to: runDirectory.bestCheckpointURL)
+            try checkpoint(meta).write(to: runDirectory.bestCheckpointURL)
         }
         try runDirectory.writeMetrics(history)
-        try Checkpoint(model: model, optimizer: optimizer, metadata: meta).write(to: runDirectory.lastCheckpointURL)
+        try checkpoint(meta).write(to: runDirectory.lastCheckpointURL)
+    }
+
+    private func checkpoint(_ metadata: [String: String]) -> Checkpoint<Scalar> {
+        var checkpoint = Checkpoint(model: model, optimizer: optimizer, metadata: metadata)
+        checkpoint.averagedWeights = weightAverage?.tensors ?? [:]
+        return checkpoint
     }
 
     /// Continues from a checkpoint written by this loop: restores parameters, buffers, optimizer
@@ -223,6 +240,7 @@ public final class TrainingLoop<Objective: TrainingObjective> {
         }
         try checkpoint.restore(into: model)
         try optimizer.loadState(checkpoint.optimizerState, parameters: parameters)
+        try weightAverage?.load(checkpoint.averagedWeights)
         let saved_ = try runDirectory?.readMetrics() ?? []
         history = Array(saved_.prefix(epoch))
         if history.count != epoch { history = [] }
@@ -238,6 +256,7 @@ public final class TrainingLoop<Objective: TrainingObjective> {
         parts.append("train acc \(percent(m.trainAccuracy))")
         if let v = m.validationAccuracy { parts.append("val acc \(percent(v))") }
         if let t = m.testAccuracy { parts.append("test acc \(percent(t))") }
+        if let t = m.emaTestAccuracy ?? m.emaValidationAccuracy { parts.append("EMA \(m.emaTestAccuracy == nil ? "val" : "test") acc \(percent(t))") }
         parts.append(String(format: "%.1fs (%.0f samples/s)", m.trainSeconds, m.samplesPerSecond))
         return parts.joined(separator: "  ")
     }

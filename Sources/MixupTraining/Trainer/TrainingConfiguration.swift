@@ -76,6 +76,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// OpenBLAS threads when they should differ from `threads` (nil: the same). On LeNet-sized
     /// models OpenBLAS's idle workers spin and slow the kernels' threads; 1 is then faster.
     public var blasThreads: Int? = nil
+    /// Decay d of an exponential moving average of the weights, evaluated and checkpointed beside
+    /// the raw weights (nil: none). timm's usual values are 0.999–0.9999 per step.
+    public var ema: Double? = nil
 
     /// The paper's tabular setting (§3.2): Adam 1e-3, batch 100, 25 epochs.
     public init() {}
@@ -90,5 +93,6 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         if !(optimizer.learningRate > 0) { try fail("learning rate must be positive, got \(optimizer.learningRate)") }
         if threads < 1 { try fail("--threads must be ≥ 1") }
         if let b = blasThreads, b < 1 { try fail("--blas-threads must be ≥ 1") }
+        if let d = ema, !(d > 0 && d < 1) { try fail("--ema must lie strictly between 0 and 1, got \(d)") }
     }
 }

@@ -55,24 +55,24 @@ plugin=$root/Examples/CustomRegularizer/.build/release/libLogitPenaltyPlugin.so
 train_args=(train --data "$iris" --method mixupe --regularizer logit-l2 --epochs 2)
 
 step "route 1: custom-mixuplab has logit-l2 compiled in"
-"$custom" regularizers | grep -q '^logit-l2[[:space:]]' || fail "custom-mixuplab regularizers lacks logit-l2"
+grep -q '^logit-l2[[:space:]]' <<< "$("$custom" regularizers)" || fail "custom-mixuplab regularizers lacks logit-l2"
 "$custom" "${train_args[@]}" --run-dir "$work/compiled" >"$work/log" || { cat "$work/log"; fail "custom-mixuplab train"; }
 check_run "$work/compiled"
 
 step "control: plain mixuplab knows no logit-l2"
-if "$mixuplab" regularizers | grep -q '^logit-l2[[:space:]]'; then fail "mixuplab lists logit-l2 without the plugin"; fi
+if grep -q '^logit-l2[[:space:]]' <<< "$("$mixuplab" regularizers)"; then fail "mixuplab lists logit-l2 without the plugin"; fi
 expect_failure "unknown regularizer 'logit-l2'" "$mixuplab" "${train_args[@]}" --run-dir "$work/none"
 
 step "route 2: mixuplab --plugin loads it (before parsing, so --regularizer validation sees it)"
-"$mixuplab" --plugin "$plugin" regularizers | grep -q '^logit-l2[[:space:]]' || fail "mixuplab --plugin … regularizers lacks logit-l2"
-"$mixuplab" regularizers --plugin="$plugin" | grep -q '^logit-l2[[:space:]]' || fail "--plugin=PATH after the subcommand"
+grep -q '^logit-l2[[:space:]]' <<< "$("$mixuplab" --plugin "$plugin" regularizers)" || fail "mixuplab --plugin … regularizers lacks logit-l2"
+grep -q '^logit-l2[[:space:]]' <<< "$("$mixuplab" regularizers --plugin="$plugin")" || fail "--plugin=PATH after the subcommand"
 "$mixuplab" --plugin "$plugin" "${train_args[@]}" --run-dir "$work/plugin" >"$work/log" || { cat "$work/log"; fail "mixuplab --plugin … train"; }
 check_run "$work/plugin"
-"$mixuplab" train --help | grep -q -- '--plugin <path>' || fail "train --help does not list --plugin"
+grep -q -- '--plugin <path>' <<< "$("$mixuplab" train --help)" || fail "train --help does not list --plugin"
 
 step "the same file twice (once through a symlink) loads once"
 ln -s "$plugin" "$work/again.so"
-"$mixuplab" --plugin "$plugin" --plugin "$work/again.so" regularizers 2>"$work/err" | grep -q '^logit-l2[[:space:]]' || fail "double --plugin"
+grep -q '^logit-l2[[:space:]]' <<< "$("$mixuplab" --plugin "$plugin" --plugin "$work/again.so" regularizers 2>"$work/err")" || fail "double --plugin"
 [[ $(grep -c '^plugin .*: logit-l2$' "$work/err") == 1 ]] || { cat "$work/err" >&2; fail "double --plugin: want one load"; }
 
 step "loader errors name the path and exit nonzero"

@@ -21,6 +21,9 @@ public struct RunSpec {
     public var foldCount = 10
     /// Graphs: seed of the fold split (fixed across arms and seeds, so they see the same folds).
     public var splitSeed: UInt64 = 0
+    /// Whether runs given a run directory also write TensorBoard event files there (`makeRun`
+    /// sets it on every run it builds, so `train`, `ablate` and graph folds all honour it).
+    public var writesTensorBoard = true
 
     /// A spec from its parts.
     public init(data: ExperimentData, model: ModelSpec, configuration: TrainingConfiguration) {
@@ -44,7 +47,13 @@ public struct RunSpec {
 
     /// A fresh run with `configuration` (default: the spec's), for `fold` (0-based, graphs only).
     public func makeRun(configuration: TrainingConfiguration? = nil, fold: Int? = nil) throws -> any TrainingRun<Float> {
-        let config = configuration ?? self.configuration
+        let run = try makeLoop(configuration: configuration ?? self.configuration, fold: fold)
+        run.writesTensorBoard = writesTensorBoard
+        return run
+    }
+
+    /// The loop of `makeRun`, before the spec's run settings are applied.
+    private func makeLoop(configuration config: TrainingConfiguration, fold: Int?) throws -> any TrainingRun<Float> {
         try config.validate()
         switch data {
         case let .splits(splits):

@@ -64,6 +64,8 @@ public struct TrainingOptions: ParsableArguments {
     public var threads: Int = 1
     @Option(help: "OpenBLAS threads, if they should differ from --threads (for LeNet-sized models 1 is faster).")
     public var blasThreads: Int?
+    @Flag(inversion: .prefixedNo, help: "Write TensorBoard event files in the run directory.")
+    public var tensorboard = true
 
     public init() {}
 
@@ -144,6 +146,7 @@ struct ExperimentOptions {
         spec.augments = training.augments(data.dataset)
         spec.foldCount = data.folds ?? 10
         spec.splitSeed = data.splitSeed
+        spec.writesTensorBoard = training.tensorboard
         return spec
     }
 

@@ -22,6 +22,10 @@ public final class TrainingLoop<Objective: TrainingObjective> {
     public var log: (String) -> Void = { print($0) }
     /// Optional run folder for config, metrics and checkpoints.
     public var runDirectory: RunDirectory?
+    /// Whether a run with a run directory also writes a TensorBoard event file there (step and
+    /// epoch scalars, appended at each epoch's end). Not part of `configuration`: it changes no
+    /// number, so a run may resume with it switched.
+    public var writesTensorBoard = true
     /// Metrics of completed epochs.
     public private(set) var history: [EpochMetrics] = []
     /// Called after every optimisation step (e.g. to measure the model every K iterations).
@@ -116,6 +120,10 @@ public final class TrainingLoop<Objective: TrainingObjective> {
         if let runDirectory { try runDirectory.writeJSON(configuration, to: runDirectory.configURL) }
         let partnerLoader = BatchLoader(count: objective.trainingCount, batchSize: configuration.batchSize,
                                         seed: configuration.seed ^ 0x5EC0_4D10_ADE2)
+        let events = writesTensorBoard ? runDirectory.map { TensorBoardEventFile(directory: $0.url) } : nil
+        let (regularized, mixes) = (regularizer != nil, configuration.method.mixes)
+        // The steps before a divergence or an observer's stop are kept too (epochs flush below).
+        defer { try? events?.flush() }
         for epoch in history.count..<configuration.epochs {
             model.setTraining(true)
             let batches = batches(epoch: epoch)
@@ -141,6 +149,7 @@ public final class TrainingLoop<Objective: TrainingObjective> {
                 let event = StepEvent(epoch: epoch, batchIndex: k, batchesPerEpoch: batches.count,
                                       iteration: epoch * batches.count + k + 1, result: r,
                                       learningRate: optimizer.learningRate)
+                events?.add(event.tensorBoardScalars(regularized: regularized, mixes: mixes), step: event.iteration)
                 for observer in onStep { try observer(event) }
             }
             let seconds = (ContinuousClock.now - started).seconds
@@ -175,6 +184,10 @@ public final class TrainingLoop<Objective: TrainingObjective> {
             history.append(metrics)
             log(summaryLine(metrics))
             try saveEpoch(metrics)
+            // After the checkpoint, so a resumed run (which restarts after the last checkpoint)
+            // never writes an epoch's events twice; a kill in between loses them instead.
+            events?.add(metrics.tensorBoardScalars(regularized: regularized), step: metrics.epoch)
+            try events?.flush()
             for observer in onEpoch { try observer(metrics) }
         }
         return history

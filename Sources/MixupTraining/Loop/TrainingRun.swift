@@ -19,6 +19,8 @@ public protocol TrainingRun<Scalar>: AnyObject {
     var log: (String) -> Void { get set }
     /// Optional run folder for config, metrics and checkpoints.
     var runDirectory: RunDirectory? { get set }
+    /// Whether a run directory also gets a TensorBoard event file (default true).
+    var writesTensorBoard: Bool { get set }
     /// Observers called after every step and every epoch.
     var onStep: [(StepEvent) throws -> Void] { get set }
     var onEpoch: [(EpochMetrics) throws -> Void] { get set }

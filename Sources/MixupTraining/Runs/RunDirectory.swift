@@ -2,7 +2,8 @@ import Foundation
 
 /// A run's folder: `config.json` (what was run), `metrics.jsonl` and `metrics.csv` (one line
 /// per epoch), `last.safetensors` (the last good checkpoint) and `best.safetensors` (best
-/// validation accuracy). Every file is replaced atomically.
+/// validation accuracy), each replaced atomically; and, unless switched off, TensorBoard event
+/// files `events.out.tfevents.<unix-time>.<hostname>` (one per `run()`, appended per epoch).
 public struct RunDirectory {
     /// The folder.
     public let url: URL
@@ -35,6 +36,14 @@ public struct RunDirectory {
         var csv = CSVTable(header: EpochMetrics.csvColumns)
         for metrics in history { csv.append(metrics.csvCells) }
         try csv.render().write(to: metricsCSVURL, atomically: true, encoding: .utf8)
+    }
+
+    /// The TensorBoard event files in the folder, in name order (the order TensorBoard reads them).
+    public func tensorBoardEventFiles() throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(atPath: url.path)
+            .filter { $0.hasPrefix("events.out.tfevents.") }
+            .sorted()
+            .map { url.appendingPathComponent($0) }
     }
 
     /// Reads `metrics.jsonl` back (empty if absent).

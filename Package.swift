@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "TabularData", dependencies: ["SeededRandom"]),
         .target(name: "GraphData", dependencies: ["SeededRandom"]),
         .target(name: "ImageData", dependencies: ["CZlib", "SeededRandom"]),
-        .target(name: "SpeechData", dependencies: ["CFFTW", "SeededRandom"]),
+        .target(name: "SpeechData", dependencies: ["CFFTW", "CZlib", "SeededRandom"]),
 
         // `swift package compare-q …` / `swift package ablate …` run the same code as the command line:
         // they build `mixuplab` in release themselves (a plugin dependency would be a debug build,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what MixupLab needs on Debian/Ubuntu if it is missing: OpenBLAS (CBLAS) + LAPACKE,
-# FFTW (single precision, for spectrograms), zlib (gzip'd IDX) and pkg-config (SwiftPM finds the
+# FFTW (single precision, for spectrograms), zlib (gzip'd IDX, spectrogram cache checksums) and pkg-config (SwiftPM finds the
 # libraries through it). Idempotent: does nothing when everything is there.
 set -euo pipefail
 packages=(libopenblas-dev liblapacke-dev libfftw3-dev zlib1g-dev pkg-config)

@@ -32,6 +32,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `swift package generate-documentation` (the MixupLab.docc catalog); a command plugin only, never linked.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev liblapacke-dev libfftw3-dev zlib1g-dev).
@@ -77,7 +79,7 @@ let package = Package(
         .target(name: "TabularData", dependencies: ["SeededRandom"]),
         .target(name: "GraphData", dependencies: ["SeededRandom"]),
         .target(name: "ImageData", dependencies: ["CZlib", "SeededRandom"]),
-        .target(name: "SpeechData", dependencies: ["CFFTW", "SeededRandom"]),
+        .target(name: "SpeechData", dependencies: ["CFFTW", "CZlib", "SeededRandom"]),
 
         // `swift package compare-q …` / `swift package ablate …` run the same code as the command line:
         // they build `mixuplab` in release themselves (a plugin dependency would be a debug build,

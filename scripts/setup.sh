@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what MixupLab needs on Debian/Ubuntu if it is missing: OpenBLAS (CBLAS) + LAPACKE,
-# FFTW (single precision, for spectrograms), zlib (gzip'd IDX) and pkg-config (SwiftPM finds the
-# libraries through it). Idempotent: does nothing when everything is there. Further Debian
-# packages may be named as arguments (scripts/test.sh adds python3-venv).
+# FFTW (single precision, for spectrograms), zlib (gzip'd IDX, spectrogram cache checksums) and
+# pkg-config (SwiftPM finds the libraries through it). Idempotent: does nothing when everything is
+# there. Further Debian packages may be named as arguments (scripts/test.sh adds python3-venv).
 set -euo pipefail
 packages=(libopenblas-dev liblapacke-dev libfftw3-dev zlib1g-dev pkg-config "$@")
 missing=()

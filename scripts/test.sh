@@ -15,8 +15,11 @@ if ! "$venv/bin/python" -c "import tensorboard" 2>/dev/null; then
   "$venv/bin/pip" install --disable-pip-version-check -q tensorboard
 fi
 export MIXUPLAB_PYTHON="$venv/bin/python"
-# User regularizers both ways (compiled in, and `mixuplab --plugin`) on real data. It runs first so
-# that swift test's summary stays the last line of the log.
+# The DocC documentation (MixupLab.docc and every module it links to) must build without a warning:
+# an article's link to a renamed symbol fails here. 0.5–2 minutes on top of the release build it reuses.
+scripts/docs.sh
+# User regularizers both ways (compiled in, and `mixuplab --plugin`) on real data. These checks run
+# before swift test so that its summary stays the last line of the log.
 scripts/check-plugin-example.sh
 # XCTest only: the suite has no Swift Testing tests, and its empty "0 tests" summary would otherwise close the log.
 # No testable imports (the tests use the public API only): `swift test` then compiles the modules

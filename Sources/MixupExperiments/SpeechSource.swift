@@ -8,16 +8,22 @@ import SpeechData
 public struct SpeechSource {
     /// Which layout to read.
     public enum Kind: String, CaseIterable, Sendable {
-        case fsdd, speechCommands = "speech-commands"
+        /// Free Spoken Digit Dataset: `recordings/<digit>_<speaker>_<n>.wav`.
+        case fsdd
+        /// Google Speech Commands: one folder per word, with its validation and testing lists.
+        case speechCommands = "speech-commands"
     }
+    /// Which layout `directory` has.
     public var kind: Kind
     /// FSDD's folder (with `recordings/`) or Speech Commands' root.
     public var directory: String
-    /// Where computed spectrograms are cached (nil: no cache).
-    public var cacheDirectory: String? = ".cache/spectrograms"
+    /// Where computed spectrograms are cached (nil: no cache). Defaults to `SpectrogramCache.defaultDirectory()`
+    /// (`$XDG_CACHE_HOME/mixuplab/spectrograms`, else `~/.cache/mixuplab/spectrograms`), not the working directory.
+    public var cacheDirectory: String? = SpectrogramCache.defaultDirectory().path
     /// Seed of FSDD's validation hold-out.
     public var splitSeed: UInt64 = 0
 
+    /// A source reading `directory` as `kind`, with the default cache and split seed 0.
     public init(kind: Kind, directory: String) {
         self.kind = kind
         self.directory = directory

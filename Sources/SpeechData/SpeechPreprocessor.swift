@@ -3,9 +3,10 @@ import Foundation
 /// Turns WAV files into the paper's features: decode (`WAVReader`), resample to `settings.sampleRate` with a
 /// `KaiserSincResampler`, then `LogSpectrogram`; optionally caching each result on disk.
 ///
-/// The cache key is the SHA-256 of `settingsDescription` (every spectrogram and resampler setting, versioned) followed
-/// by the file's raw bytes, so an edited file or a changed setting never reuses a stale entry. A corrupt entry is
-/// recomputed and overwritten (counted in `statistics.rejected`). Not thread-safe; use one instance per thread.
+/// The cache key (`SpectrogramCache.Key`: CRC-32, Adler-32 and length) covers `settingsDescription` (every
+/// spectrogram and resampler setting, versioned) followed by the file's raw bytes, so an edited file or a changed
+/// setting never reuses a stale entry, wherever the file lives. A corrupt entry is recomputed and overwritten (counted
+/// in `statistics.rejected`). Not thread-safe; use one instance per thread.
 public final class SpeechPreprocessor {
     /// Counts of cache outcomes since creation, so callers (and tests) can see whether work was reused.
     public struct CacheStatistics: Equatable {
@@ -38,7 +39,8 @@ public final class SpeechPreprocessor {
     private let spectrogram: LogSpectrogram
     private var resamplers: [Int: KaiserSincResampler] = [:]
 
-    /// Creates a preprocessor; pass `cacheDirectory` to keep computed spectrograms on disk.
+    /// Creates a preprocessor; pass `cacheDirectory` (e.g. `SpectrogramCache.defaultDirectory()`) to keep computed
+    /// spectrograms on disk.
     public init(settings: SpectrogramSettings = .paper, zeroCrossings: Int = 32, kaiserBeta: Double = 8.6,
                 cacheDirectory: URL? = nil) throws {
         spectrogram = try LogSpectrogram(settings: settings)
@@ -80,6 +82,15 @@ public final class SpeechPreprocessor {
         return spectrogram.compute(samples)
     }
 
+    /// The cache key of a file with these bytes under these settings: checksums of
+    /// `settingsDescription` ‖ newline ‖ `contents` (the file's path plays no part).
+    public func cacheKey(forFileContents contents: Data) -> SpectrogramCache.Key {
+        let prefix = Array((settingsDescription + "\n").utf8)
+        return prefix.withUnsafeBytes { head in
+            contents.withUnsafeBytes { body in SpectrogramCache.Key(of: [head, body]) }
+        }
+    }
+
     /// Features of the WAV file at `url`, from the cache when a valid entry exists.
     public func features(forFileAt url: URL) throws -> [Float] {
         let data: Data
@@ -91,10 +102,7 @@ public final class SpeechPreprocessor {
         guard let cache else {
             return try features(for: WAVReader.decode(data, name: url.path))
         }
-        var hasher = SHA256()
-        hasher.update(settingsDescription + "\n")
-        data.withUnsafeBytes { hasher.update($0) }
-        let key = hasher.finalize()
+        let key = cacheKey(forFileContents: data)
         switch cache.lookup(key: key, count: featureCount) {
         case .hit(let values):
             statistics.hits += 1

@@ -4,6 +4,7 @@ import MixupExperiments
 import MixupNN
 import MixupTestSupport
 import MixupTraining
+import SpeechData
 import XCTest
 
 /// The paper's image (§3.1) and speech (§3.3) settings on real data, shortened so they run in
@@ -50,6 +51,12 @@ final class ImageSpeechTrainingTests: XCTestCase {
         // Measured on this machine (2 epochs, 4,000 training images, 2,000 test images):
         // ERM 69.2 %, Mixup 69.5 %, MixupE 69.4 %. Floor: 60 %.
         for (method, acc) in accuracy { XCTAssertGreaterThan(acc, 0.60, "\(method): test accuracy \(acc)") }
+    }
+
+    func testSpeechSourceCachesInTheUserCacheDirectoryNotTheWorkingDirectory() {
+        let source = SpeechSource(kind: .fsdd, directory: "fsdd")
+        XCTAssertEqual(source.cacheDirectory, SpectrogramCache.defaultDirectory().path)
+        XCTAssertTrue(source.cacheDirectory?.hasPrefix("/") == true, "\(source.cacheDirectory ?? "nil") is relative")
     }
 
     func testLeNetOnSpokenDigitsReachesMeasuredAccuracyWithEachMethod() throws {

@@ -32,7 +32,7 @@ public struct DataOptions: ParsableArguments {
     public var testData: String?
     @Option(help: "Folder of an image or speech dataset (default for fashion-mnist and fsdd: ../shared/data/…).")
     public var dataDir: String?
-    @Option(help: "Speech: where computed spectrograms are cached (default .cache/spectrograms).")
+    @Option(help: "Speech: where computed spectrograms are cached (default $XDG_CACHE_HOME/mixuplab/spectrograms, else ~/.cache/mixuplab/spectrograms).")
     public var cacheDir: String?
     @Option(help: "Seed of the data split, validation hold-out and graph folds.")
     public var splitSeed: UInt64 = 0

@@ -10,11 +10,23 @@ import XCTest
 /// Counts elements and attributes of an XML document while checking it is well-formed.
 private final class ElementCounter: NSObject, XMLParserDelegate {
     var counts: [String: Int] = [:]
+    /// Elements drawn inside series groups (data), apart from the legend's swatches.
+    var seriesCounts: [String: Int] = [:]
     var seriesNames: [String] = []
+    private var seriesDepth = 0, depth = 0
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                 attributes: [String: String] = [:]) {
+        depth += 1
         counts[name, default: 0] += 1
-        if name == "g", attributes["class"] == "series", let n = attributes["data-name"] { seriesNames.append(n) }
+        if seriesDepth > 0 { seriesCounts[name, default: 0] += 1 }
+        if name == "g", attributes["class"] == "series", let n = attributes["data-name"] {
+            seriesNames.append(n)
+            seriesDepth = depth
+        }
+    }
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if depth == seriesDepth { seriesDepth = 0 }
+        depth -= 1
     }
 }
 
@@ -34,7 +46,7 @@ final class ReportTests: XCTestCase {
                        .init(name: "epoch 5 & more", points: [(0.5, 0.4), (3, 3.2)], style: .markers)]
         let counts = parse(plot.render())
         XCTAssertEqual(counts.seriesNames, ["epoch 0", "epoch 5 & more"])
-        XCTAssertEqual(counts.counts["circle"], 5)
+        XCTAssertEqual(counts.seriesCounts["circle"], 5)
         XCTAssertEqual(counts.counts["svg"], 1)
     }
 
@@ -51,7 +63,7 @@ final class ReportTests: XCTestCase {
         plot.logarithmicY = true
         plot.series = [.init(name: "α = 0.1", points: [(1, 1e-2), (2, 1e-4), (3, 0), (4, 1e-7)], style: .lineAndMarkers)]
         let counts = parse(plot.render())
-        XCTAssertEqual(counts.counts["circle"], 3)
+        XCTAssertEqual(counts.seriesCounts["circle"], 3)
     }
 
     func testMarkdownTableEscapesPipesAndPadsRows() {
@@ -90,9 +102,10 @@ final class ReportTests: XCTestCase {
         }
         let curves = try ["mixup", "erm"].map { try MetricsCurves(runDirectory: dir.appendingPathComponent($0)) }
         XCTAssertEqual(curves[0].epochs, [1, 2, 3])
-        let counts = parse(MetricsCurves.plot(curves, title: "Fig. 1").render())
+        let counts = parse(try MetricsCurves.plot(curves, title: "Fig. 1").render())
         XCTAssertEqual(counts.seriesNames, ["mixup train", "mixup test", "erm train", "erm test"])
-        XCTAssertEqual(counts.counts["circle"], 6, "train curves have markers at each of 3 epochs, twice")
+        XCTAssertEqual(counts.seriesCounts["polyline"], 4, "a line per run and split; splits differ by dash, not markers")
+        XCTAssertEqual(counts.seriesCounts["circle"], nil)
     }
 
     func testMissingMetricsFileIsAnErrorNamingIt() {

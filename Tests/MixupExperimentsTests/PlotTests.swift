@@ -16,7 +16,9 @@ final class PlotTests: XCTestCase {
             let loss = 1 / x + offset, accuracy = 0.9 - 0.5 / x - offset / 10
             let cells: [Double?] = [x, loss + 0.2, 0, 1, accuracy, loss, validation ? accuracy - 0.02 : nil, validation ? loss + 0.05 : nil,
                                     accuracy - 0.05, loss + 0.1, 0.001, 0.1, 1000]
-            text += cells.map { $0.map { "\($0)" } ?? "" }.joined(separator: ",") + "\n"
+            // Columns after the thirteenth (the weight average's) are empty, as in a run without --ema.
+            let row = cells + [Double?](repeating: nil, count: EpochMetrics.csvColumns.count - cells.count)
+            text += row.map { $0.map { "\($0)" } ?? "" }.joined(separator: ",") + "\n"
         }
         return text
     }

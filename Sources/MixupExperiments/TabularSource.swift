@@ -39,6 +39,16 @@ public struct TabularSource: Sendable {
         } else {
             splits = try TabularPipeline.makeSplits(table, fractions: fractions, rareClasses: .keepInTraining, using: &rng)
         }
+        // A model cannot be built on zero features, and one class has nothing to classify: say so
+        // with the file's name instead of trapping later (e.g. a ';'-separated file read as one column).
+        guard splits.train.featureCount >= 1 else {
+            throw ExperimentError("\(path): no feature columns after the class column was taken "
+                                  + "(is the file comma-separated with the class in the last column?)")
+        }
+        let presentClasses = Set(splits.train.labels).count
+        guard presentClasses >= 2 else {
+            throw ExperimentError("\(path): the training split has \(presentClasses) class; classification needs at least 2")
+        }
         func convert(_ d: TabularDataset) -> ClassificationData<Float> {
             ClassificationData(features: Tensor(shape: [d.count, d.featureCount], scalars: d.features),
                                labels: d.labels, classCount: d.classNames.count)

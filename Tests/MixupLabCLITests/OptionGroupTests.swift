@@ -56,4 +56,17 @@ final class OptionGroupTests: XCTestCase {
     func testUnknownRegularizerOptionIsReportedBeforeTraining() {
         assertRefused(["train", "--epochs", "1", "--regularizer-options", "absolutely=true"], mentioning: "has no option(s) absolutely")
     }
+
+    func testTabularFilesWithoutFeaturesOrWithOneClassAreRefusedWithTheirPath() throws {
+        let dir = try makeTemporaryDirectory("tabular-bad")
+        let semicolons = dir.appendingPathComponent("semicolons.csv")
+        try (0..<40).map { "\($0 % 7);\($0 % 3);\($0 % 2 == 0 ? "a" : "b")" }.joined(separator: "\n")
+            .write(to: semicolons, atomically: true, encoding: .utf8)
+        assertRefused(["train", "--data", semicolons.path, "--epochs", "1", "--run-dir", dir.appendingPathComponent("r1").path],
+                      mentioning: "\(semicolons.path): no feature columns")
+        let oneClass = dir.appendingPathComponent("one-class.csv")
+        try (0..<40).map { "\($0),\($0 % 5),same" }.joined(separator: "\n").write(to: oneClass, atomically: true, encoding: .utf8)
+        assertRefused(["train", "--data", oneClass.path, "--epochs", "1", "--run-dir", dir.appendingPathComponent("r2").path],
+                      mentioning: "\(oneClass.path): the training split has 1 class")
+    }
 }

@@ -76,6 +76,21 @@ final class OptimizerTests: XCTestCase {
         return p.value.scalar
     }
 
+    func testCorruptAdamStepIsRejectedInsteadOfTrapping() throws {
+        var adam = Adam<Double>(learningRate: 0.1, weightDecay: 0)
+        _ = run(&adam, steps: 3, start: 1)
+        let p = Variable(parameter: Tensor<Double>(shape: [1], scalars: [0]))
+        var state = adam.stateTensors()
+        var restored = Adam<Double>(learningRate: 0.1, weightDecay: 0)
+        try restored.loadState(state, parameters: [p])
+        for bad in [Double.nan, .infinity, -1, 2.5, 1e30] {
+            state["adam.step"] = Tensor(shape: [1], scalars: [bad])
+            XCTAssertThrowsError(try restored.loadState(state, parameters: [p]), "step \(bad)") {
+                XCTAssertTrue("\($0)".contains("'adam.step' is"), "\($0)")
+            }
+        }
+    }
+
     func testAdamMatchesTheBiasCorrectedUpdateRule() {
         var adam = Adam<Double>(learningRate: 0.1, weightDecay: 0.01)
         var theta = 2.0, m = 0.0, v = 0.0

@@ -58,9 +58,14 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
 
     public mutating func loadState(_ tensors: [String: Tensor<Scalar>], parameters: [Variable<Scalar>]) throws {
         guard let s = tensors["adam.step"], s.count == 1 else { throw OptimizerStateError("optimizer state 'adam.step' is missing") }
+        let stepValue = Double(s.scalar)
+        // A corrupt checkpoint must not trap in Int(_:) or resume with a nonsense bias correction.
+        guard stepValue.isFinite, stepValue >= 0, stepValue == stepValue.rounded(), stepValue < 1e15 else {
+            throw OptimizerStateError("optimizer state 'adam.step' is \(s.scalar); expected a whole number of steps ≥ 0")
+        }
         firstMoment = try loadSlots("adam.exp_avg", from: tensors, parameters: parameters)
         secondMoment = try loadSlots("adam.exp_avg_sq", from: tensors, parameters: parameters)
-        step = Int(s.scalar)
+        step = Int(stepValue)
     }
 }
 

@@ -34,6 +34,17 @@ final class OptionGroupTests: XCTestCase {
         assertRefused(["theorem1", "--dataset", "tu", "--data", "x", "--activation", "gelu"], mentioning: "--activation applies to mlp and lenet")
     }
 
+    func testOptionsTheMethodWouldIgnoreAreRefused() {
+        assertRefused(["train", "--method", "mixup", "--regularizer", "exact"], mentioning: "--regularizer applies to the +R methods")
+        assertRefused(["compare-q", "--method", "erm", "--eta", "0.1"], mentioning: "--eta applies to the +R methods")
+        assertRefused(["diagnose-alpha", "--regularizer-options", "absolute=false"], mentioning: "not --method mixup")
+        assertRefused(["train", "--method", "erm", "--alpha", "0.2"], mentioning: "--alpha applies to methods that mix")
+        assertRefused(["ablate", "--arms", "erm,mixup", "--eta", "1"], mentioning: "--arms has none")
+        // The +R methods and an ablation with a +R arm take them.
+        XCTAssertNoThrow(try MixupLab.parseAsRoot(["train", "--method", "erm+r", "--alpha", "0.2", "--eta", "0.1"]))
+        XCTAssertNoThrow(try MixupLab.parseAsRoot(["ablate", "--arms", "erm,mixupe", "--regularizer", "exact"]))
+    }
+
     func testOptimizerOptionsMustFitTheOptimizer() {
         assertRefused(["train", "--momentum", "0.5"], mentioning: "--momentum and --nesterov apply to --optimizer sgd")
         assertRefused(["train", "--lr", "inf"], mentioning: "--lr must be positive and finite")

@@ -29,7 +29,11 @@ struct Ablate: ParsableCommand {
     func validate() throws {
         guard seeds >= 1 else { throw ValidationError("--seeds must be ≥ 1, got \(seeds)") }
         try checkRegularizers(arms.arms)
-        try ExperimentOptions(data: data, model: model, training: training).validate(method: .mixupE, defaults: CommandDefaults())
+        if !arms.arms.contains(where: { $0.method.regularized }),
+           training.regularizer != nil || training.regularizerOptions != nil || training.eta != nil {
+            throw ValidationError("--regularizer, --regularizer-options and --eta apply to +R arms; --arms has none")
+        }
+        try ExperimentOptions(data: data, model: model, training: training).validate(method: .mixupE, single: false, defaults: CommandDefaults())
     }
 
     func run() throws {

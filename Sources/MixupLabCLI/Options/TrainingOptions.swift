@@ -26,14 +26,14 @@ public struct CommandDefaults: Sendable {
 /// (Adam 1e-3, 20 epochs, α = 0.2), graphs §3.4 (Adam 0.01 halved every 50 epochs, 350 epochs,
 /// batch 32 from Xu et al.).
 public struct TrainingOptions: ParsableArguments {
-    @Option(help: "Regularizer of the +R arms (see `mixuplab regularizers`).")
-    public var regularizer: String = ApproximateQ.name
+    @Option(help: "Regularizer of the +R arms (see `mixuplab regularizers`; default approx).")
+    public var regularizer: String?
     @Option(help: "Regularizer options, key=value[,key=value] (e.g. absolute=false,threshold=0.1,detach=true).")
     public var regularizerOptions: RegularizerOptionsArgument?
     @Option(parsing: .unconditional, help: "Mixup's Beta(α, α) (default 1; 0.2 for speech §3.3).")
     public var alpha: Double?
-    @Option(parsing: .unconditional, help: "η, the weight of the MixupE penalty.")
-    public var eta: Double = 0.01
+    @Option(parsing: .unconditional, help: "η, the weight of the MixupE penalty (default 0.01).")
+    public var eta: Double?
     @Option(help: "Epochs (default 25 tabular §3.2, 200 images §3.1, 20 speech §3.3, 350 graphs §3.4).")
     public var epochs: Int?
     @Option(help: "Batch size (default 100, §3.1–3.3; 32 for graphs, Xu et al.).")
@@ -77,10 +77,10 @@ public struct TrainingOptions: ParsableArguments {
         var c = TrainingConfiguration()
         c.method = method
         c.seed = seed
-        c.regularizer = regularizer
+        c.regularizer = regularizer ?? ApproximateQ.name
         c.regularizerOptions = regularizerOptions?.text ?? ""
         c.alpha = alpha ?? (domain == .speech ? 0.2 : 1.0)
-        c.eta = eta
+        c.eta = eta ?? 0.01
         c.epochs = epochs ?? defaults.epochs ?? [.images: 200, .speech: 20, .graphs: 350][domain] ?? 25
         c.batchSize = batchSize ?? (domain == .graphs ? 32 : 100)
         c.partner = partner
@@ -110,7 +110,7 @@ public struct TrainingOptions: ParsableArguments {
             throw ValidationError("--partner second-loader: readout mixing pairs graphs within a batch")
         }
         if method.regularized {
-            _ = try RegularizerRegistry.make(regularizer, options: regularizerOptions?.options ?? RegularizerOptions())
+            _ = try RegularizerRegistry.make(c.regularizer, options: regularizerOptions?.options ?? RegularizerOptions())
         }
         do { try c.validate() } catch let error as TrainingError { throw ValidationError("\(error)") }
         return c
@@ -128,8 +128,19 @@ struct ExperimentOptions {
     var training: TrainingOptions
 
     /// Resolves every setting without loading data, so bad options are reported while parsing,
-    /// with the subcommand's usage.
-    func validate(method: Method, defaults: CommandDefaults = CommandDefaults()) throws {
+    /// with the subcommand's usage. A command that trains one method (`single`) refuses options
+    /// that method would ignore: the regularizer and η without a penalty, α without mixing or penalty.
+    func validate(method: Method, single: Bool = true, defaults: CommandDefaults = CommandDefaults()) throws {
+        if single && !method.regularized {
+            for (option, given) in [("--regularizer", training.regularizer != nil),
+                                    ("--regularizer-options", training.regularizerOptions != nil), ("--eta", training.eta != nil)]
+            where given {
+                throw ValidationError("\(option) applies to the +R methods (erm+r, mixupe), not --method \(method.rawValue)")
+            }
+        }
+        if single && method == .erm && training.alpha != nil {
+            throw ValidationError("--alpha applies to methods that mix or are regularized, not --method erm")
+        }
         try data.checkApplicability()
         _ = try training.configuration(method: method, seed: 0, dataset: data.dataset, defaults: defaults)
         _ = try model.spec(for: data.dataset.domain, defaultActivation: defaults.activation ?? .relu)

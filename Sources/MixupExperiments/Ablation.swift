@@ -129,7 +129,7 @@ public struct Ablation {
                 case let .graphs(source):
                     let result = try spec.crossValidate(configuration: config, folds: foldsToRun, directory: directory,
                                                         resume: resume, log: { _ in })
-                    let seconds = (ContinuousClock.now - started).secondsValue
+                    let seconds = (ContinuousClock.now - started).seconds
                     let trainedGraphs = Double(source.graphCount) * Double(config.epochs)
                         * Double(result.folds.count) * Double(spec.foldCount - 1) / Double(spec.foldCount)
                     run = Run(dataset: spec.data.name, arm: arm.description, seed: seed,

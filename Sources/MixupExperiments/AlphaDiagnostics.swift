@@ -149,10 +149,10 @@ public struct AlphaDiagnosticsStudy {
             points.append(Point(iteration: iteration, epoch: epoch, minimum: s.minimum,
                                 fractionNegative: s.fractionNegative, mean: s.mean))
         }
+        // A resumed run starts after `start` full epochs of equally many batches.
         let start = run.history.count
-        var startIteration = 0
+        let batchesPerEpoch = (run.trainingCount + run.configuration.batchSize - 1) / run.configuration.batchSize
         run.onStep.append { event in
-            if event.batchIndex == 0 && event.epoch == start { startIteration = event.iteration - 1 }
             if event.iteration % every == 0 { try measure(event.iteration, event.progress) }
         }
         run.onEpoch.append { metrics in
@@ -161,9 +161,8 @@ public struct AlphaDiagnosticsStudy {
                            metrics.epoch, p.iteration, p.minimum, 100 * p.fractionNegative))
             }
         }
-        try measure(0, Double(start))
+        try measure(start * batchesPerEpoch, Double(start))
         try run.run()
-        if start > 0, !points.isEmpty { points[0].iteration = startIteration }
         return points
     }
 

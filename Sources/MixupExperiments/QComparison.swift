@@ -72,8 +72,8 @@ public enum QComparison {
                 let t1 = ContinuousClock.now
                 _ = ApproximateQ().perSample(context).value
                 let t2 = ContinuousClock.now
-                exactTimes.append((t1 - t0).secondsValue)
-                approxTimes.append((t2 - t1).secondsValue)
+                exactTimes.append((t1 - t0).seconds)
+                approxTimes.append((t2 - t1).seconds)
             }
         }
         return (Correlation.median(exactTimes), Correlation.median(approxTimes))
@@ -251,7 +251,3 @@ public enum QComparisonReport {
     }
 }
 
-extension Duration {
-    /// The duration in seconds as a Double.
-    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

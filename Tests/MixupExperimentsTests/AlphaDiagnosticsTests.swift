@@ -1,6 +1,8 @@
 import MixupCore
 import MixupExperiments
 import MixupNN
+import MixupTestSupport
+import MixupTraining
 import XCTest
 
 final class AlphaDiagnosticsTests: XCTestCase {
@@ -47,5 +49,45 @@ final class AlphaDiagnosticsTests: XCTestCase {
         XCTAssertEqual(s.minimum, -1)
         XCTAssertEqual(s.fractionNegative, 0.5)
         XCTAssertEqual(s.mean, 0.0625, accuracy: 1e-15)
+    }
+
+    /// A study attached to a resumed run measures at the iteration the run resumes from, and its
+    /// later measurements fall on the same iterations as in an uninterrupted run.
+    func testStudyOfAResumedRunStartsAtTheResumedIteration() throws {
+        var rng = SeededGenerator(seed: 3)
+        let labels = (0..<60).map { $0 % 3 }
+        let x = labels.flatMap { c in (0..<4).map { k in Float(k == c ? 2 : 0) + Float(rng.normal()) } }
+        let data = ClassificationData(features: Tensor(shape: [60, 4], scalars: x), labels: labels, classCount: 3)
+        var config = TrainingConfiguration()
+        config.method = .mixup
+        config.epochs = 3
+        config.batchSize = 20
+        let spec = RunSpec(data: .splits(LoadedSplits(name: "blobs", train: data, validation: data, test: data, classNames: ["a", "b", "c"])),
+                           model: ModelSpec(), configuration: config)
+        let dir = try makeTemporaryDirectory("alpha-resume")
+        var study = AlphaDiagnosticsStudy()
+        study.every = 2
+        study.sampleCount = 10
+        study.log = { _ in }
+        let straight = try spec.makeRun()
+        straight.log = { _ in }
+        let full = try study.run(straight)
+        XCTAssertEqual(full.map(\.iteration), [0, 2, 4, 6, 8])
+
+        var firstConfig = config
+        firstConfig.epochs = 1
+        var first = spec
+        first.configuration = firstConfig
+        let partial = try first.makeRun()
+        partial.log = { _ in }
+        partial.runDirectory = try RunDirectory(dir)
+        try partial.run()
+        let resumed = try spec.makeRun()
+        resumed.log = { _ in }
+        resumed.runDirectory = try RunDirectory(dir)
+        XCTAssertTrue(try resumed.resumeIfPossible())
+        let points = try study.run(resumed)
+        XCTAssertEqual(points.map(\.iteration), [3, 4, 6, 8])
+        XCTAssertEqual(Array(points.dropFirst()), Array(full.suffix(3)), "the same model at the same iterations")
     }
 }

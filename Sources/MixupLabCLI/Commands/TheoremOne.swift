@@ -67,8 +67,7 @@ struct TheoremOne: ParsableCommand {
             + "Taylor coefficients from one Taylor-mode (Jet) pass in Float64.\n\n"
         let table = TheoremOneReport.markdown(rows)
         print("\n" + header + table)
-        let seconds = (ContinuousClock.now - started)
-        print(String(format: "\ntraining and study took %.1f s", Double(seconds.components.seconds) + Double(seconds.components.attoseconds) * 1e-18))
+        print(String(format: "\ntraining and study took %.1f s", (ContinuousClock.now - started).seconds))
         let dir = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try (header + table + "\n").write(to: dir.appendingPathComponent("theorem1.md"), atomically: true, encoding: .utf8)

@@ -103,16 +103,10 @@ public struct InputMixing<Model: Layer>: TrainingObjective {
         }
         guard let data, data.count > 0 else { return nil }
         return model.evaluating {
-            var correct = 0, lossSum = 0.0
-            let chunk = 500
-            for start in stride(from: 0, to: data.count, by: chunk) {
-                let sub = data.subset(Array(start..<min(start + chunk, data.count)))
-                let logits = model(Variable(constant: sub.features))
-                let targets: Tensor<Model.Scalar> = configuration.loss.targets(sub.labels, classes: data.classCount)
-                lossSum += Double(configuration.loss(logits, targets).scalar) * Double(sub.count)
-                correct += zip(configuration.loss.predictions(logits.value), sub.labels).filter { $0 == $1 }.count
+            Evaluation.scoring(count: data.count, chunkSize: 500, loss: configuration.loss, classes: data.classCount) { range in
+                let sub = data.subset(Array(range))
+                return (model(Variable(constant: sub.features)), sub.labels)
             }
-            return Evaluation(accuracy: Double(correct) / Double(data.count), loss: lossSum / Double(data.count))
         }
     }
 

@@ -125,16 +125,11 @@ public struct ReadoutMixing<Scalar: TensorScalar>: TrainingObjective {
         }
         guard !indices.isEmpty else { return nil }
         return try model.evaluating {
-            var correct = 0, lossSum = 0.0
-            for start in stride(from: 0, to: indices.count, by: 256) {
-                let chunk = Array(indices[start..<min(start + 256, indices.count)])
-                let labels = chunk.map { source.labels[$0] }
-                let logits = model.logits(for: try source.input(graphs: chunk, as: Scalar.self))
-                let targets: Tensor<Scalar> = configuration.loss.targets(labels, classes: source.classCount)
-                lossSum += Double(configuration.loss(logits, targets).scalar) * Double(chunk.count)
-                for (p, y) in zip(configuration.loss.predictions(logits.value), labels) where p == y { correct += 1 }
+            try Evaluation.scoring(count: indices.count, chunkSize: 256, loss: configuration.loss,
+                                   classes: source.classCount) { range in
+                let chunk = Array(indices[range])
+                return (model.logits(for: try source.input(graphs: chunk, as: Scalar.self)), chunk.map { source.labels[$0] })
             }
-            return Evaluation(accuracy: Double(correct) / Double(indices.count), loss: lossSum / Double(indices.count))
         }
     }
 }

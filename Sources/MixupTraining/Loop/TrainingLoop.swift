@@ -153,9 +153,8 @@ public final class TrainingLoop<Objective: TrainingObjective> {
                 for observer in onStep { try observer(event) }
             }
             let seconds = (ContinuousClock.now - started).seconds
-            progress.clear()
             let n = Double(batches.count)
-            progress.update(done: batches.count, items: seen, detail: "evaluating")
+            progress.update(done: batches.count, items: seen, detail: "evaluating", redraw: true)
             guard let trainEval = try objective.evaluate(.train) else {
                 throw TrainingError.invalidConfiguration("the training set is empty")
             }

@@ -39,6 +39,25 @@ public struct Evaluation: Equatable, Sendable {
     }
 }
 
+extension Evaluation {
+    /// Accuracy and mean clean loss over `count` examples scored in chunks of `chunkSize`:
+    /// `score(range)` gives the logits and labels of examples `range`. Both objectives evaluate
+    /// through this, so loss weighting and counting are written once.
+    static func scoring<S: TensorScalar>(count: Int, chunkSize: Int, loss: ClassificationLoss, classes: Int,
+                                         _ score: (Range<Int>) throws -> (logits: Variable<S>, labels: [Int])) rethrows
+        -> Evaluation {
+        var correct = 0, lossSum = 0.0
+        for start in stride(from: 0, to: count, by: chunkSize) {
+            let range = start..<min(start + chunkSize, count)
+            let (logits, labels) = try score(range)
+            let targets: Tensor<S> = loss.targets(labels, classes: classes)
+            lossSum += Double(loss(logits, targets).scalar) * Double(range.count)
+            for (p, y) in zip(loss.predictions(logits.value), labels) where p == y { correct += 1 }
+        }
+        return Evaluation(accuracy: Double(correct) / Double(count), loss: lossSum / Double(count))
+    }
+}
+
 /// What one batch costs and how a model is evaluated — the part of training that differs between
 /// input mixing (`InputMixing`: tabular, images, speech) and readout mixing (`ReadoutMixing`: graphs).
 /// Everything else — batches, seeds, schedule, η and κ, divergence checks, run directories,

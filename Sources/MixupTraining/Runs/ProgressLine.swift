@@ -33,10 +33,11 @@ public final class ProgressLine {
     }
 
     /// Reports `done` of `total` units with `items` counted items so far; `detail` is evaluated
-    /// only when a line is drawn.
-    public func update(done: Int, items: Int, detail: @autoclosure () -> String = "") {
+    /// only when a line is drawn. `redraw` draws a terminal line now (a phase change such as
+    /// "evaluating"); plain lines keep their interval.
+    public func update(done: Int, items: Int, detail: @autoclosure () -> String = "", redraw: Bool = false) {
         let now = ContinuousClock.now
-        let due = interactive ? now - lastDraw >= .milliseconds(200) : now - lastDraw >= plainInterval
+        let due = interactive ? redraw || now - lastDraw >= .milliseconds(200) : now - lastDraw >= plainInterval
         guard due else { return }
         lastDraw = now
         let text = Self.render(label: label, done: done, total: total, elapsed: (now - started).seconds, items: items,
@@ -83,6 +84,6 @@ func format(_ x: Double) -> String { String(format: "%.4f", x) }
 func percent(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
 
 extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+    /// The duration in seconds, as a Double (for logs, metrics and timings).
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

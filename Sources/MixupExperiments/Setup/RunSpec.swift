@@ -88,12 +88,16 @@ public struct RunSpec {
                                   validation: splits.validation, test: splits.test)
         if augments {
             let shape = splits.train.sampleShape
-            guard shape.count == 3 else { throw ExperimentError("--augment needs image samples [C, H, W], got \(shape)") }
+            guard shape.count == 3, shape.allSatisfy({ $0 > 0 }) else {
+                throw ExperimentError("--augment needs image samples [C, H, W], got \(shape)")
+            }
             let transform = try RandomCropAndFlip(padding: 4)
             let imageShape = ImageShape(channels: shape[0], height: shape[1], width: shape[2])
             trainer.objective.augmentation = { batch, rng in
                 var pixels = batch.scalars
-                try? transform.apply(to: &pixels, shape: imageShape, using: &rng)
+                // Batches are rows of training samples of `imageShape`, checked above; a failure here
+                // is a bug, never a reason to train silently without augmentation.
+                do { try transform.apply(to: &pixels, shape: imageShape, using: &rng) } catch { preconditionFailure("\(error)") }
                 batch = Tensor(shape: batch.shape, scalars: pixels)
             }
         }

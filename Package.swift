@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "SafeTensors"),
         .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "MixupRegularizers", dependencies: ["MixupNN"]),
-        .target(name: "MixupTraining", dependencies: ["MixupRegularizers"]),
+        .target(name: "MixupTraining", dependencies: ["MixupRegularizers", "SafeTensors"]),
         .target(name: "MixupExperiments", dependencies: ["MixupTraining", "TabularData", "GraphData", "ImageData", "SpeechData"]),
         // The command line as a library (so user packages can add regularizers and reuse it) …
         .target(name: "MixupLabCLI", dependencies: [

@@ -30,14 +30,18 @@ public struct TFRecordWriter {
         guard !records.isEmpty else { return }
         var bytes: [UInt8] = []
         for record in records { bytes += Self.frame(record) }
-        if !FileManager.default.fileExists(atPath: url.path) {
-            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        do {
+            if !FileManager.default.fileExists(atPath: url.path) {
+                guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                    throw RunDirectoryError("\(url.path): cannot create the TensorBoard event file")
+                }
             }
+            let handle = try FileHandle(forWritingTo: url)
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(bytes))
+        } catch {
+            throw RunDirectoryError.wrapping(error, url.path, "cannot append TensorBoard events")
         }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(bytes))
     }
 }

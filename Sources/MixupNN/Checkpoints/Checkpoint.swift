@@ -92,14 +92,32 @@ public struct Checkpoint<Scalar: TensorScalar> {
         for (name, v) in named { v.assign(parameters[name]!) }
     }
 
+    /// Throws naming the first tensor (in name order) that holds a NaN or an infinity, or a
+    /// negative batch-norm `running_var` or Adam `exp_avg_sq`: values training never writes, so
+    /// the file is damaged. Checked before a resume assigns anything.
+    public func checkFinite() throws {
+        let all = parameters.map { ($0.key, $0.value) } + optimizerState.map { ("optimizer." + $0.key, $0.value) }
+            + averagedWeights.map { ("ema." + $0.key, $0.value) }
+        for (name, tensor) in all.sorted(by: { $0.0 < $1.0 }) {
+            let nonNegative = name.hasSuffix("running_var") || name.contains("exp_avg_sq")
+            let scalars = tensor.scalars
+            if let i = scalars.firstIndex(where: { !$0.isFinite || (nonNegative && $0 < 0) }) {
+                throw CheckpointError("tensor '\(name)' holds \(scalars[i]) at index \(i)"
+                                      + (nonNegative && scalars[i].isFinite ? " (it must be ≥ 0)" : ""))
+            }
+        }
+    }
+
     private static func entry(_ t: Tensor<Scalar>) throws -> TensorEntry {
         if let f = t.scalars as? [Float] { return try TensorEntry(floats: f, shape: t.shape) }
         return try TensorEntry(doubles: t.scalars.map { Double($0) }, shape: t.shape)
     }
 }
 
-/// A checkpoint that cannot be used (wrong model, wrong dtype).
+/// A checkpoint that cannot be used (wrong model, wrong dtype, damaged values).
 public struct CheckpointError: Error, CustomStringConvertible {
+    /// What is wrong, naming the tensor.
     public let description: String
+    /// An error with its message.
     public init(_ description: String) { self.description = description }
 }

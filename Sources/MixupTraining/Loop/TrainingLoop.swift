@@ -38,6 +38,13 @@ public final class TrainingLoop<Objective: TrainingObjective> {
     private let parameters: [Variable<Scalar>]
     private let parameterNames: [String]
     private var bestValidationAccuracy = -Double.infinity
+    /// The loss of the run's first step (kept in checkpoints): the scale the explosion rule compares with.
+    private var firstStepLoss: Double?
+
+    /// A step whose loss exceeds this factor times max(1, the run's first-step loss) stops the run as
+    /// diverged: a loss that grew a thousandfold from a freshly initialised model's (e.g. Adam at
+    /// lr 1e6 reaching 1e20) is an explosion, not training, even while it is still finite.
+    public static var explosionFactor: Double { 1000 }
 
     /// A loop for `objective` under `configuration` (validated here).
     public init(objective: Objective, configuration: TrainingConfiguration) throws {
@@ -84,13 +91,23 @@ public final class TrainingLoop<Objective: TrainingObjective> {
                      epoch: Int = 0, batchIndex: Int = 0) throws -> StepResult {
         let (total, result) = try objective(clean: indices, partner: partner, rng: &rng)
         guard total.scalar.isFinite else {
-            throw diverged(epoch, batchIndex, "loss L = \(result.loss), R = \(result.penalty)")
+            throw diverged(epoch, batchIndex, "the loss is not finite (L = \(result.loss), R = \(result.penalty))")
+        }
+        let reference = firstStepLoss ?? result.loss
+        let limit = Self.explosionFactor * max(1, Swift.abs(reference))
+        guard Swift.abs(result.loss) <= limit else {
+            throw diverged(epoch, batchIndex, "the loss exploded: L = \(result.loss) exceeds \(Int(Self.explosionFactor)) × "
+                           + "max(1, the first step's loss \(reference))")
         }
         let grads = total.gradients()
         for (name, p) in zip(parameterNames, parameters) where !grads[p].isFinite {
             throw diverged(epoch, batchIndex, "non-finite gradient for '\(name)'")
         }
         optimizer.update(parameters, with: grads)
+        for (name, p) in zip(parameterNames, parameters) where !p.value.isFinite {
+            throw diverged(epoch, batchIndex, "the update made parameter '\(name)' non-finite (learning rate \(optimizer.learningRate))")
+        }
+        if firstStepLoss == nil { firstStepLoss = result.loss }
         weightAverage?.update(from: model)
         return result
     }
@@ -117,7 +134,7 @@ public final class TrainingLoop<Objective: TrainingObjective> {
     public func run() throws -> [EpochMetrics] {
         ComputeThreads.kernelCount = configuration.threads
         BLAS.threadCount = configuration.blasThreads ?? configuration.threads
-        if let runDirectory { try runDirectory.writeJSON(configuration, to: runDirectory.configURL) }
+        if let runDirectory { try writeRecord(in: runDirectory) }
         let partnerLoader = BatchLoader(count: objective.trainingCount, batchSize: configuration.batchSize,
                                         seed: configuration.seed ^ 0x5EC0_4D10_ADE2)
         let events = writesTensorBoard ? runDirectory.map { TensorBoardEventFile(directory: $0.url) } : nil
@@ -161,7 +178,8 @@ public final class TrainingLoop<Objective: TrainingObjective> {
             let valEval = try objective.evaluate(.validation), testEval = try objective.evaluate(.test)
             progress.clear()
             for (name, value) in [("training loss", trainEval.loss), ("validation loss", valEval?.loss),
-                                  ("test loss", testEval?.loss)] {
+                                  ("test loss", testEval?.loss), ("training accuracy", trainEval.accuracy),
+                                  ("validation accuracy", valEval?.accuracy), ("test accuracy", testEval?.accuracy)] {
                 if let value, !value.isFinite {
                     throw diverged(epoch, batches.count - 1, "the \(name) after the epoch is \(value)")
                 }
@@ -179,6 +197,11 @@ public final class TrainingLoop<Objective: TrainingObjective> {
                 }
                 metrics.emaValidationAccuracy = val?.accuracy; metrics.emaValidationLoss = val?.loss
                 metrics.emaTestAccuracy = test?.accuracy; metrics.emaTestLoss = test?.loss
+                for (name, value) in [("EMA validation loss", val?.loss), ("EMA test loss", test?.loss)] {
+                    if let value, !value.isFinite {
+                        throw diverged(epoch, batches.count - 1, "the \(name) after the epoch is \(value)")
+                    }
+                }
             }
             history.append(metrics)
             log(summaryLine(metrics))
@@ -202,7 +225,9 @@ public final class TrainingLoop<Objective: TrainingObjective> {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let configJSON = String(decoding: try encoder.encode(configuration), as: UTF8.self)
-            return ["epoch": String(history.count), "configuration": configJSON, "format": "mixuplab-checkpoint-1"]
+            var metadata = ["epoch": String(history.count), "configuration": configJSON, "format": "mixuplab-checkpoint-1"]
+            if let firstStepLoss { metadata["first_step_loss"] = "\(firstStepLoss)" }
+            return metadata
         }
     }
 
@@ -225,10 +250,27 @@ public final class TrainingLoop<Objective: TrainingObjective> {
         return checkpoint
     }
 
+    /// Writes the run record: the one already in the folder (the command line's) with this
+    /// run's configuration, or a record of the configuration alone.
+    private func writeRecord(in runDirectory: RunDirectory) throws {
+        var record = RunRecord(training: configuration)
+        if FileManager.default.fileExists(atPath: runDirectory.configURL.path),
+           var existing = try? RunRecord.read(from: runDirectory.configURL), existing.format == RunRecord.currentFormat {
+            existing.training = configuration
+            record = existing
+        }
+        try runDirectory.writeJSON(record, to: runDirectory.configURL)
+    }
+
     /// Continues from a checkpoint written by this loop: restores parameters, buffers, optimizer
     /// state and the epoch counter; the metrics history is reloaded from the run directory.
+    /// Every tensor is checked for shape and finiteness first, so a damaged file is reported as
+    /// corrupt (naming file and tensor) and the model is left untouched.
     public func resume(from url: URL) throws {
-        let checkpoint = try Checkpoint<Scalar>.read(from: url)
+        let checkpoint: Checkpoint<Scalar>
+        do { checkpoint = try Checkpoint<Scalar>.read(from: url) } catch {
+            throw TrainingError.corruptCheckpoint("\(url.path): \(error)")
+        }
         guard let epochText = checkpoint.metadata["epoch"], let epoch = Int(epochText), epoch >= 0 else {
             throw TrainingError.incompatibleCheckpoint("\(url.path) has no valid 'epoch' metadata (not a MixupLab training checkpoint)")
         }
@@ -248,15 +290,34 @@ public final class TrainingLoop<Objective: TrainingObjective> {
         var a = saved, b = configuration
         a.epochs = 0; b.epochs = 0
         guard a == b else {
-            throw TrainingError.incompatibleCheckpoint("\(url.path) was written with a different configuration (only --epochs may change when resuming)")
+            let keys = RunRecord(training: saved).differences(from: RunRecord(training: configuration))
+            throw TrainingError.incompatibleCheckpoint("\(url.path) was written with a different configuration "
+                                                       + "(only --epochs may change when resuming): \(keys.joined(separator: "; "))")
         }
-        try checkpoint.restore(into: model)
-        try optimizer.loadState(checkpoint.optimizerState, parameters: parameters)
-        try weightAverage?.load(checkpoint.averagedWeights)
+        var firstLoss: Double?
+        if let text = checkpoint.metadata["first_step_loss"] {
+            guard let value = Double(text), value.isFinite else {
+                throw TrainingError.corruptCheckpoint("\(url.path): metadata 'first_step_loss' is '\(text)', not a finite number")
+            }
+            firstLoss = value
+        }
+        do { try checkpoint.checkFinite() } catch { throw TrainingError.corruptCheckpoint("\(url.path): \(error)") }
+        do {
+            // Check every shape (model, buffers, optimizer, average) before anything is assigned.
+            var probe = configuration.optimizer.make() as any Optimizer<Scalar>
+            try probe.loadState(checkpoint.optimizerState, parameters: parameters)
+            try weightAverage?.checkShapes(checkpoint.averagedWeights)
+            try checkpoint.restore(into: model)
+            try optimizer.loadState(checkpoint.optimizerState, parameters: parameters)
+            try weightAverage?.load(checkpoint.averagedWeights)
+        } catch {
+            throw TrainingError.incompatibleCheckpoint("\(url.path) does not fit this run: \(error)")
+        }
         let saved_ = try runDirectory?.readMetrics() ?? []
         history = Array(saved_.prefix(epoch))
         if history.count != epoch { history = [] }
         bestValidationAccuracy = history.compactMap(\.validationAccuracy).max() ?? -.infinity
+        firstStepLoss = firstLoss
         if history.isEmpty && epoch > 0 {
             throw TrainingError.incompatibleCheckpoint("checkpoint is at epoch \(epoch) but the run directory has no metrics for it")
         }

@@ -30,14 +30,20 @@ public final class WeightAverage<Scalar: TensorScalar> {
     /// The averaged weights by name (for checkpoints).
     public var tensors: [String: Tensor<Scalar>] { shadow }
 
-    /// Replaces the average with saved weights; every name must be present with its shape.
+    /// Replaces the average with saved weights; every name must be present with its shape (all are
+    /// checked before any is replaced).
     public func load(_ tensors: [String: Tensor<Scalar>]) throws {
-        for (name, current) in shadow {
+        try checkShapes(tensors)
+        for name in shadow.keys { shadow[name] = tensors[name]! }
+    }
+
+    /// Throws unless `tensors` has every averaged weight with its shape.
+    public func checkShapes(_ tensors: [String: Tensor<Scalar>]) throws {
+        for (name, current) in shadow.sorted(by: { $0.key < $1.key }) {
             guard let t = tensors[name] else { throw CheckpointError("the checkpoint has no EMA weights for '\(name)'") }
             guard t.shape == current.shape else {
                 throw CheckpointError("EMA weights '\(name)' have shape \(t.shape), the model expects \(current.shape)")
             }
-            shadow[name] = t
         }
     }
 

@@ -90,7 +90,17 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         if !(eta >= 0 && eta.isFinite) { try fail("--eta must be ≥ 0, got \(eta)") }
         if epochs < 1 { try fail("--epochs must be ≥ 1, got \(epochs)") }
         if batchSize < 1 { try fail("--batch-size must be ≥ 1, got \(batchSize)") }
-        if !(optimizer.learningRate > 0) { try fail("learning rate must be positive, got \(optimizer.learningRate)") }
+        if !(optimizer.learningRate > 0 && optimizer.learningRate.isFinite) {
+            try fail("--lr must be positive and finite, got \(optimizer.learningRate)")
+        }
+        switch optimizer {
+        case let .sgd(_, momentum, nesterov, weightDecay):
+            if !(momentum >= 0 && momentum.isFinite) { try fail("--momentum must be ≥ 0 and finite, got \(momentum)") }
+            if nesterov && !(momentum > 0) { try fail("--nesterov needs --momentum > 0, got \(momentum)") }
+            if !(weightDecay >= 0 && weightDecay.isFinite) { try fail("--weight-decay must be ≥ 0 and finite, got \(weightDecay)") }
+        case let .adam(_, weightDecay), let .adamW(_, weightDecay):
+            if !(weightDecay >= 0 && weightDecay.isFinite) { try fail("--weight-decay must be ≥ 0 and finite, got \(weightDecay)") }
+        }
         if threads < 1 { try fail("--threads must be ≥ 1") }
         if let b = blasThreads, b < 1 { try fail("--blas-threads must be ≥ 1") }
         if let d = ema, !(d > 0 && d < 1) { try fail("--ema must lie strictly between 0 and 1, got \(d)") }

@@ -6,6 +6,9 @@ public enum TrainingError: Error, CustomStringConvertible {
     case diverged(epoch: Int, batch: Int, detail: String, lastGoodCheckpoint: String?)
     /// A checkpoint that does not belong to this run.
     case incompatibleCheckpoint(String)
+    /// A checkpoint whose contents are damaged (unreadable, a non-finite tensor, a nonsense
+    /// optimizer state): the message names the file and the tensor.
+    case corruptCheckpoint(String)
 
     public var description: String {
         switch self {
@@ -15,6 +18,7 @@ public enum TrainingError: Error, CustomStringConvertible {
                 + (checkpoint.map { "Last good checkpoint kept at \($0)." } ?? "No checkpoint was written yet.")
                 + " Try a smaller learning rate or η."
         case let .incompatibleCheckpoint(m): return "cannot resume: \(m)"
+        case let .corruptCheckpoint(m): return "cannot resume: corrupt checkpoint: \(m)"
         }
     }
 }

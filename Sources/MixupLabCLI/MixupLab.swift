@@ -27,7 +27,9 @@ public struct MixupLab: ParsableCommand {
         // not in 4 KB blocks at the end of a long run.
         setvbuf(stdout, nil, _IOLBF, 0)
         AllocatorTuning.retainFreedMemory()
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments: [String]
+        // `train --config RUN/config.json` becomes the recorded arguments first (plugins included).
+        do { arguments = try expandingRunConfig(Array(CommandLine.arguments.dropFirst())) } catch { exit(withError: error) }
         // Plugins first, so `--regularizer NAME` validation during parsing sees what they register.
         do {
             let alreadyLoaded = PluginLoader.loaded.count

@@ -10,7 +10,7 @@ import XCTest
 
 /// Runs a `mixuplab` command line in-process, as the executable would.
 func mixuplab(_ arguments: [String]) throws {
-    var command = try MixupLab.parseAsRoot(arguments)
+    var command = try MixupLab.parseAsRoot(try MixupLab.expandingRunConfig(arguments))
     try command.run()
 }
 

@@ -47,7 +47,7 @@ final class OptionGroupTests: XCTestCase {
 
     func testOptimizerOptionsMustFitTheOptimizer() {
         assertRefused(["train", "--momentum", "0.5"], mentioning: "--momentum and --nesterov apply to --optimizer sgd")
-        assertRefused(["train", "--lr", "inf"], mentioning: "--lr must be positive and finite")
+        assertRefused(["train", "--lr", "inf"], mentioning: "--lr must be a finite number, got inf")
         // Negative numbers are values, not options: the error says what is wrong with them.
         assertRefused(["train", "--alpha", "-1"], mentioning: "--alpha must be positive, got -1")
         assertRefused(["train", "--eta", "-0.5"], mentioning: "--eta must be ≥ 0, got -0.5")

@@ -119,7 +119,7 @@ public struct RegularizerOptionsArgument: ExpressibleByArgument, Sendable {
         text = argument
         options = parsed
     }
-    public var defaultValueDescription: String { text.isEmpty ? "none" : text }
+    public var defaultValueDescription: String { text }
 }
 
 /// Ablation arms, comma-separated: `erm,mixup,erm+r,mixupe[:REGULARIZER]`.

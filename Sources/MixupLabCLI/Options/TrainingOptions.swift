@@ -141,6 +141,7 @@ struct ExperimentOptions {
         if single && method == .erm && training.alpha != nil {
             throw ValidationError("--alpha applies to methods that mix or are regularized, not --method erm")
         }
+        try CommandRecording.checkFiniteReals(data, model, training)
         try data.checkApplicability()
         _ = try training.configuration(method: method, seed: 0, dataset: data.dataset, defaults: defaults)
         _ = try model.spec(for: data.dataset.domain, defaultActivation: defaults.activation ?? .relu)

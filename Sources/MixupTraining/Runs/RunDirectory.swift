@@ -102,7 +102,7 @@ public struct RunDirectory {
     /// Writes `value` as pretty, key-sorted JSON, atomically.
     public func writeJSON<T: Encodable>(_ value: T, to file: URL) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let bytes: Data
         do { bytes = try encoder.encode(value) } catch {
             throw RunDirectoryError.wrapping(error, file.path, "cannot encode as JSON")

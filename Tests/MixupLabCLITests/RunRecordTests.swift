@@ -43,6 +43,7 @@ final class RunRecordTests: XCTestCase {
         XCTAssertNil(options["run-dir"])
         let arguments = try XCTUnwrap(record.arguments)
         XCTAssertTrue(arguments.contains("--no-tensorboard") && !arguments.contains("--run-dir"), "\(arguments)")
+        XCTAssertEqual(options["data"], data.standardizedFileURL.path)
         XCTAssertEqual(record.dataset, "tabular")
         XCTAssertEqual(record.model, "MLP hidden 8 tanh")
         let file = try XCTUnwrap(record.data?.first)

@@ -36,6 +36,8 @@ struct Train: ParsableCommand {
 
     /// The options a run record leaves out: where the run goes and how it starts, not what it is.
     static let runDirectoryOptions: Set<String> = ["run-dir", "resume", "overwrite", "config"]
+    /// Options that name files or folders (recorded as absolute paths).
+    static let pathOptions: Set<String> = ["data", "test-data", "data-dir", "cache-dir", "plugin"]
     /// Options that may differ when resuming: they change no number (epochs may grow, see
     /// `TrainingLoop.resume`), or they name data compared by content instead of by path.
     static let resumableOptions: Set<String> = ["epochs", "tensorboard", "cache-dir", "plugin", "data", "test-data", "data-dir"]
@@ -54,6 +56,10 @@ struct Train: ParsableCommand {
         // `mixuplab --plugin P train …` gives the plugin before the subcommand: record what was loaded.
         for i in entries.indices where entries[i].name == "plugin" && entries[i].values.isEmpty {
             entries[i].values = PluginLoader.loaded.map(\.path)
+        }
+        // Paths absolute, so `--config` re-runs the record from any working directory.
+        for i in entries.indices where Self.pathOptions.contains(entries[i].name) {
+            entries[i].values = entries[i].values.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         }
         var record = RunRecord(training: TrainingConfiguration())
         record.command = "train"

@@ -68,7 +68,7 @@ struct DelimitedRecordScanner {
                     i = j
                 }
                 if fields.count > maximumFieldCount {
-                    throw TabularDataError(file: file, line: recordLine, "row has more than \(maximumFieldCount) columns "
+                    throw TabularDataError(file: file, line: recordLine, "row has more than \(maximumFieldCount) columns, class included "
                                            + "(the column budget; raise it with --max-features if the file is really this wide)")
                 }
                 // After a field: delimiter, line end or end of text.

@@ -95,3 +95,14 @@ final class SpeechAndGraphBadInputTests: XCTestCase {
         assertClearError(try loadData(["--data", directory.path, "--delimiter", ";"]), contains: ["--delimiter", "tabular"])
     }
 }
+
+/// Graph label checks that need their own folder layout.
+final class GraphClassBadInputTests: XCTestCase {
+    func testTUDatasetWithOneClassIsRefused() throws {
+        let directory = try makeTemporaryDirectory().appendingPathComponent("ONE")
+        try write(Array("1, 2\n2, 1\n3, 4\n4, 3\n".utf8), to: directory, "ONE_A.txt")
+        try write(Array("1\n1\n2\n2\n".utf8), to: directory, "ONE_graph_indicator.txt")
+        try write(Array("1\n1\n".utf8), to: directory, "ONE_graph_labels.txt")
+        assertClearError(try loadData(["--data", directory.path]), contains: [directory.path, "one class label"])
+    }
+}

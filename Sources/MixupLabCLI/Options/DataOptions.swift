@@ -43,14 +43,19 @@ public struct DataOptions: ParsableArguments {
     public var folds: Int?
     @Option(help: "Graphs: run only this fold (1-based; default all).")
     public var fold: Int?
-    @Option(help: "Examples held out of training for validation: a count (500) or a fraction (0.1); 0 = no validation split. Default: 15 % (tabular), 5,000 (images, as in the paper), 10 % (fsdd); speech-commands uses its official list; not for graphs.")
+    /// `--validation-size N|F`: examples held out for validation (count or fraction; 0 = none).
+    @Option(help: "Examples held out of training for validation: a count (500) or a fraction (0.1); 0 = no validation split; tabular hold-outs are stratified, so a count is met up to rounding per class. Default: 15 % (tabular), 5,000 (images, as in the paper), 10 % (fsdd); speech-commands uses its official list; not for graphs.")
     public var validationSize: String?
+    /// `--delimiter`: separator of delimiter-separated tabular files (nil: detected).
     @Option(help: "Tabular: field separator of delimiter-separated files: a single character, 'tab', or 'space' (runs of spaces/tabs). Default: detected from the first lines (',', ';', tab, else whitespace).")
     public var delimiter: String?
+    /// `--max-features`: budget of columns per row and encoded features of tabular data.
     @Option(help: "Tabular: most columns per row and encoded features (one-hot included); wider data is refused before it is allocated. Default 100000.")
     public var maxFeatures: Int?
+    /// `--max-one-hot`: budget of distinct TU node labels one-hot encoded.
     @Option(help: "Graphs: most distinct node labels one-hot encoded; more are refused before the feature matrix is built. Default 1000.")
     public var maxOneHot: Int?
+    /// `--max-decompressed-bytes`: budget of bytes a gzip IDX file may inflate to.
     @Option(help: "MNIST/Fashion-MNIST: most bytes a gzip IDX file may inflate to; a header promising more is refused before reading. Default: max(256 MiB, 64 × the compressed size).")
     public var maxDecompressedBytes: Int?
 
@@ -130,7 +135,11 @@ public struct DataOptions: ParsableArguments {
             guard let data else { throw ValidationError("--dataset tu needs --data DIR (a TU dataset folder, e.g. ../shared/data/graphs/MUTAG)") }
             var options = TUDatasetOptions()
             if let maxOneHot { options.maximumOneHotWidth = maxOneHot }
-            return .graphs(try GraphDatasetSource(directory: URL(fileURLWithPath: data), options: options))
+            let source = try GraphDatasetSource(directory: URL(fileURLWithPath: data), options: options)
+            guard source.classCount >= 2 else {
+                throw ExperimentError("\(data): all \(source.graphCount) graphs carry one class label; classification needs at least 2")
+            }
+            return .graphs(source)
         case .tabular:
             var source = TabularSource(path: data ?? "Data/cmc/contraceptive.dat", testPath: testData, splitSeed: splitSeed)
             source.validationSize = validation

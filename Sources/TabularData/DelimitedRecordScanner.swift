@@ -102,33 +102,39 @@ struct DelimitedRecordScanner {
     /// `,`, `;` or tab when it splits every sampled line into the same number (> 1) of fields — the most fields
     /// wins, ties go to that order — else `nil` (whitespace) when the lines hold blank-separated tokens, else `,`.
     static func detectDelimiter(_ bytes: [UInt8]) -> UInt8? {
-        var lines: [ArraySlice<UInt8>] = []
-        var start = 0
-        let n = bytes.count
-        while start < n && lines.count < 5 {
-            var end = start
-            while end < n && bytes[end] != 0x0A && bytes[end] != 0x0D { end += 1 }
-            let line = SourceText.trimmed(bytes[start..<end])
-            if let first = line.first, first != UInt8(ascii: "@"), first != UInt8(ascii: "%"), first != UInt8(ascii: "#") {
-                lines.append(line)
+        // Sample records (line breaks inside quotes do not end one) with their delimiter counts outside quotes.
+        let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09]
+        var samples: [(counts: [Int], hasBlank: Bool)] = []
+        var counts = [0, 0, 0], hasBlank = false, inQuotes = false
+        var first: UInt8?
+        func finish() {
+            if let f = first, f != UInt8(ascii: "@"), f != UInt8(ascii: "%"), f != UInt8(ascii: "#") {
+                samples.append((counts, hasBlank))
             }
-            start = end + 1
+            counts = [0, 0, 0]; hasBlank = false; first = nil
         }
-        func count(_ d: UInt8, _ line: ArraySlice<UInt8>) -> Int {
-            var inQuotes = false, k = 0
-            for b in line {
-                if b == quote { inQuotes.toggle() } else if b == d && !inQuotes { k += 1 }
+        var pendingBlank = false
+        for b in bytes {
+            if samples.count >= 5 { break }
+            if b == quote { inQuotes.toggle() }
+            if !inQuotes && (b == 0x0A || b == 0x0D) { finish(); pendingBlank = false; continue }
+            if first == nil {
+                if b == 0x20 || b == 0x09 { continue }
+                first = b
             }
-            return k
+            if inQuotes { continue }
+            if let k = candidates.firstIndex(of: b) { counts[k] += 1 }
+            if b == 0x20 || b == 0x09 { pendingBlank = true } else if pendingBlank { hasBlank = true; pendingBlank = false }
         }
+        if samples.count < 5 { finish() }
         var best: (delimiter: UInt8, count: Int)?
-        for d in [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09] {
-            let counts = lines.map { count(d, $0) }
-            guard let c = counts.first, c > 0, counts.allSatisfy({ $0 == c }) else { continue }
+        for (k, d) in candidates.enumerated() {
+            let perLine = samples.map { $0.counts[k] }
+            guard let c = perLine.first, c > 0, perLine.allSatisfy({ $0 == c }) else { continue }
             if best == nil || c > best!.count { best = (d, c) }
         }
         if let best { return best.delimiter }
-        if let line = lines.first, SourceText.trimmed(line).contains(where: { $0 == 0x20 || $0 == 0x09 }) { return nil }
+        if samples.first?.hasBlank == true { return nil }
         return UInt8(ascii: ",")
     }
 }

@@ -103,7 +103,7 @@ public struct DelimitedTableReader {
                     categoricalTexts[c, default: []].append(isMissing ? nil : SourceText.string(field))
                 } else if isMissing {
                     numericColumns[c].append(.nan)
-                } else if let value = SourceText.finiteNumber(SourceText.trimmed(field)) {
+                } else if let value = SourceText.finiteNumber(field) {
                     numericColumns[c].append(value)
                 } else {
                     let shown = field.isEmpty ? "an empty cell (add \"\" to missingValueMarkers to treat empty cells as missing)" : "'\(SourceText.string(field.prefix(40)))'"

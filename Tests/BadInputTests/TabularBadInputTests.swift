@@ -151,7 +151,7 @@ final class TabularBadInputTests: XCTestCase {
         XCTAssertEqual(byFraction.test, 16, "the test share stays 15 % (stratified rounding per class)")
         let none = try XCTUnwrap(splitSizes(try loadData(["--data", url.path, "--validation-size", "0"])))
         XCTAssertEqual(none.validation, 0)
-        assertClearError(try loadData(["--data", url.path, "--validation-size=-3"]), contains: ["--validation-size=-3"])
+        assertClearError(try loadData(["--data", url.path, "--validation-size=-3"]), contains: ["--validation-size", "-3"])
         assertClearError(try loadData(["--data", url.path, "--validation-size", "90"]), contains: ["v.csv", "leaves no training rows"])
     }
 
@@ -164,6 +164,12 @@ final class TabularBadInputTests: XCTestCase {
         let directory = try makeTemporaryDirectory()
         assertClearError(try loadData(["--dataset", "tabular", "--data", directory.path]), contains: [directory.path, "is a directory"])
         assertClearError(try TabularFileFormat.detect(directory).read(directory), contains: ["is a directory"])
+    }
+
+    func testPathUnderAFileNamesTheOperatingSystemReasonNotAFoundationCode() throws {
+        let file = try writeTemporaryFile("plain.csv", "1,2,a\n")
+        let url = file.appendingPathComponent("inner.csv")
+        assertClearError(try TabularFileFormat.detect(url).read(url), contains: ["inner.csv", "cannot open", url.path, "Not a directory"])
     }
 
     func testUnreadableFileNamesTheOperatingSystemReasonNotAFoundationCode() throws {

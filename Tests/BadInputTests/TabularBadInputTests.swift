@@ -46,6 +46,16 @@ final class TabularBadInputTests: XCTestCase {
         XCTAssertEqual(table.lineNumbers, [9, 10, 11])
     }
 
+    func testKEELFileLoadsThroughTheDataOptions() throws {
+        let rows = (0..<40).map { "\($0 % 2 == 0 ? "pos" : "neg"), \(Double($0) / 4)" }.joined(separator: "\n")
+        let url = try writeTemporaryFile("k.dat", "@relation k\n@attribute c {pos, neg}\n@attribute x real [0.0, 9.75]\n"
+                                         + "@inputs x\n@outputs c\n@data\n" + rows + "\n")
+        guard case let .splits(splits) = try loadData(["--data", url.path]) else { return XCTFail("tabular data loads as splits") }
+        XCTAssertEqual(splits.classNames, ["pos", "neg"])
+        XCTAssertEqual(splits.train.sampleShape, [1])
+        XCTAssertEqual(splits.train.count + splits.validation.count + splits.test.count, 40)
+    }
+
     func testKEELOutputsNamingAnUndeclaredAttributeIsRefusedWithItsLine() {
         let keel = "@relation r\n@attribute a real\n@attribute c {x,y}\n@inputs a\n@outputs klass\n@data\n1,x\n"
         assertClearError(try read("bad-outputs.dat", keel), contains: ["bad-outputs.dat:5:", "'klass' is not a declared @attribute"])

@@ -109,6 +109,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SpeechDataTests", dependencies: ["SpeechData", "SeededRandom", "MixupTestSupport"]),
+        // Malformed and unusual inputs for every data adapter, each asserting its clear error (file, line/offset,
+        // cause), plus the valid variants read correctly; large cases are generated at test time.
+        .testTarget(name: "BadInputTests", dependencies: [
+            "TabularData", "ImageData", "SpeechData", "GraphData", "MixupExperiments", "MixupLabCLI", "MixupTestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
     ],
     // Swift 5 language mode: the tape's nodes are reference types shared within one thread;
     // strict-concurrency annotations would add ceremony without catching real bugs here.

@@ -19,12 +19,22 @@ public struct TUDatasetOptions {
     /// Cap of the degree one-hot: degrees `0…maxDegree-1` get their own column, larger ones share the last.
     public var maxDegree: Int
 
+    /// Most distinct node labels one-hot encoded (the feature width); more is an error naming the budget, so a
+    /// file with tens of thousands of labels cannot build a gigabyte node-by-label matrix. Default 1,000
+    /// (the TU benchmarks have at most a few hundred).
+    public var maximumOneHotWidth: Int
+
     /// Largest accepted `maxDegree`, which keeps degree feature matrices to a sane width.
     public static let maxDegreeLimit = 100_000
+    /// The default `maximumOneHotWidth`.
+    public static let defaultMaximumOneHotWidth = 1_000
 
-    /// Creates options; the defaults pick features automatically and cap degrees at 10 (11 columns).
-    public init(nodeFeatures: NodeFeatureSource = .automatic, maxDegree: Int = 10) {
+    /// Creates options; the defaults pick features automatically, cap degrees at 10 (11 columns) and one-hot
+    /// widths at 1,000.
+    public init(nodeFeatures: NodeFeatureSource = .automatic, maxDegree: Int = 10,
+                maximumOneHotWidth: Int = TUDatasetOptions.defaultMaximumOneHotWidth) {
         self.nodeFeatures = nodeFeatures
         self.maxDegree = maxDegree
+        self.maximumOneHotWidth = maximumOneHotWidth
     }
 }

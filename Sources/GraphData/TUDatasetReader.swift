@@ -112,6 +112,11 @@ public enum TUDatasetReader {
             throw GraphDataError(file: nil, message: "maxDegree must be in 1...\(TUDatasetOptions.maxDegreeLimit), "
                                  + "got \(options.maxDegree)")
         }
+        if usesLabels && nodeLabelValues.count > options.maximumOneHotWidth {
+            throw GraphDataError(file: nodeLabelFile?.name, message: "\(nodeLabelValues.count) distinct node labels would "
+                                 + "make a \(nodeLabelValues.count)-wide one-hot feature per node, more than the budget of "
+                                 + "\(options.maximumOneHotWidth) (raise it with --max-one-hot)")
+        }
         let featureCount: Int
         switch source {
         case .degree: featureCount = options.maxDegree + 1

@@ -27,7 +27,7 @@ struct TUTextFile {
             let data = try Data(contentsOf: url)
             return TUTextFile(name: name, bytes: [UInt8](data))
         } catch {
-            throw GraphDataError(file: name, message: "cannot read file: \(error.localizedDescription)")
+            throw GraphDataError(file: name, message: "cannot read file: \(GraphDataError.readFailureReason(url.path, error))")
         }
     }
 

@@ -11,8 +11,22 @@ public enum IDXReader {
     /// Largest number of dimensions accepted; IDX files in practice have 1 to 4.
     public static let maximumDimensionCount = 16
 
+    /// Smallest default budget of decompressed bytes per gzip file (256 MiB), so small real files always fit.
+    public static let minimumDefaultDecompressedBytes = 256 << 20
+    /// Default budget factor: a gzip file may inflate to this many times its size (real IDX files compress 2–8×).
+    public static let defaultDecompressionFactor = 64
+
+    /// The default decompressed-byte budget of a gzip file of `compressedSize` bytes:
+    /// max(256 MiB, 64 × compressed size).
+    public static func defaultDecompressedByteBudget(compressedSize: Int) -> Int {
+        let (scaled, overflow) = compressedSize.multipliedReportingOverflow(by: defaultDecompressionFactor)
+        return overflow ? Int.max : max(minimumDefaultDecompressedBytes, scaled)
+    }
+
     /// Reads an IDX file of unsigned bytes (element type 0x08); other element types throw `.unsupportedType`.
-    public static func read(_ url: URL) throws -> IDXArray {
+    /// A gzip file whose header promises more than `maximumDecompressedBytes` (default
+    /// `defaultDecompressedByteBudget(compressedSize:)`) is refused before anything is inflated or allocated.
+    public static func read(_ url: URL, maximumDecompressedBytes: Int? = nil) throws -> IDXArray {
         let stream = try FileByteStream(url: url)
         let path = url.path
         let gz = stream.isGzip
@@ -72,6 +86,14 @@ public enum IDXReader {
                 throw ImageDataError(.implausibleSize, file: path, byteOffset: headerLength, decompressed: true,
                                      "IDX header (\(shape)) promises \(itemCount) bytes of data, more than a "
                                      + "\(stream.fileSize)-byte gzip file can hold")
+            }
+            let budget = maximumDecompressedBytes ?? defaultDecompressedByteBudget(compressedSize: stream.fileSize)
+            if itemCount > budget {
+                throw ImageDataError(.implausibleSize, file: path, byteOffset: headerLength, decompressed: true,
+                                     "IDX header (\(shape)) promises \(itemCount) bytes once decompressed, more than "
+                                     + "the budget of \(budget) bytes for this \(stream.fileSize)-byte gzip file "
+                                     + (maximumDecompressedBytes == nil ? "(max(256 MiB, 64 × compressed size)); " : "; ")
+                                     + "raise it with --max-decompressed-bytes")
             }
             // Grow with the data actually decompressed rather than trusting the header for the whole size.
             reserveLimit = 8 * stream.fileSize + (1 << 20)

@@ -19,24 +19,45 @@ public enum MNISTLoader {
 
     /// Loads one split from `directory`, which holds the four published files, each either gzipped (`.gz`,
     /// preferred when both exist) or raw.
+    /// `maximumDecompressedBytes` is the per-file budget of `IDXReader.read` (nil: its default).
     public static func load(directory: URL, split: ImageDatasetSplit,
-                            classNames: [String]? = nil) throws -> ImageDataset {
+                            classNames: [String]? = nil, maximumDecompressedBytes: Int? = nil) throws -> ImageDataset {
         let names = fileNames(for: split)
         let images = try locate(names.images, in: directory)
         let labels = try locate(names.labels, in: directory)
-        return try load(imagesFile: images, labelsFile: labels, classNames: classNames)
+        return try load(imagesFile: images, labelsFile: labels, classNames: classNames,
+                        maximumDecompressedBytes: maximumDecompressedBytes)
+    }
+
+    /// Loads both published splits from `directory` and refuses test images of another size than the training
+    /// images, naming both files (a model built for one size cannot evaluate the other).
+    public static func loadTrainAndTest(directory: URL, classNames: [String]? = nil,
+                                        maximumDecompressedBytes: Int? = nil) throws -> (train: ImageDataset, test: ImageDataset) {
+        let train = try load(directory: directory, split: .train, classNames: classNames,
+                             maximumDecompressedBytes: maximumDecompressedBytes)
+        let test = try load(directory: directory, split: .test, classNames: classNames,
+                            maximumDecompressedBytes: maximumDecompressedBytes)
+        if (test.channels, test.height, test.width) != (train.channels, train.height, train.width) {
+            let testFile = try locate(fileNames(for: .test).images, in: directory)
+            let trainFile = try locate(fileNames(for: .train).images, in: directory)
+            throw ImageDataError(.shapeMismatch, file: testFile.path, byteOffset: 8,
+                                 "test images are \(test.height)×\(test.width) but the training images in "
+                                 + "\(trainFile.path) are \(train.height)×\(train.width); both splits must have one size")
+        }
+        return (train, test)
     }
 
     /// Loads images and labels from an explicit pair of IDX files; their counts must agree and the labels must
-    /// lie in 0..<10.
-    public static func load(imagesFile: URL, labelsFile: URL, classNames: [String]? = nil) throws -> ImageDataset {
-        let images = try IDXReader.read(imagesFile)
+    /// lie in 0..<10. `maximumDecompressedBytes` is the per-file budget of `IDXReader.read` (nil: its default).
+    public static func load(imagesFile: URL, labelsFile: URL, classNames: [String]? = nil,
+                            maximumDecompressedBytes: Int? = nil) throws -> ImageDataset {
+        let images = try IDXReader.read(imagesFile, maximumDecompressedBytes: maximumDecompressedBytes)
         guard images.dimensions.count == 3 else {
             throw ImageDataError(.shapeMismatch, file: imagesFile.path, byteOffset: 3,
                                  "expected a 3-dimensional image file (count×rows×columns), "
                                  + "found \(images.dimensions.count) dimensions")
         }
-        let labels = try IDXReader.read(labelsFile)
+        let labels = try IDXReader.read(labelsFile, maximumDecompressedBytes: maximumDecompressedBytes)
         guard labels.dimensions.count == 1 else {
             throw ImageDataError(.shapeMismatch, file: labelsFile.path, byteOffset: 3,
                                  "expected a 1-dimensional label file, found \(labels.dimensions.count) dimensions")

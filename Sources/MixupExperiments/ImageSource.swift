@@ -13,8 +13,12 @@ public struct ImageSource {
     public var kind: Kind
     /// The folder holding the files (e.g. `../shared/data/images/fashion-mnist`, `cifar-10-batches-bin`).
     public var directory: String
-    /// Training images held out for validation (seeded, from the end of a shuffled order).
+    /// Training images held out for validation (seeded, from the end of a shuffled order): the paper's 5,000.
     public var validationCount: Int = 5000
+    /// `--validation-size`: overrides `validationCount` when set (a count or a fraction of the training images).
+    public var validationSize: ValidationSize?
+    /// Budget of decompressed bytes per gzip IDX file (nil: `IDXReader`'s default, max(256 MiB, 64 × compressed)).
+    public var maximumDecompressedBytes: Int?
     /// Seed of the validation hold-out.
     public var splitSeed: UInt64 = 0
 
@@ -29,8 +33,7 @@ public struct ImageSource {
         let train: ImageDataset, test: ImageDataset
         switch kind {
         case .fashionMNIST, .mnist:
-            train = try MNISTLoader.load(directory: url, split: .train)
-            test = try MNISTLoader.load(directory: url, split: .test)
+            (train, test) = try MNISTLoader.loadTrainAndTest(directory: url, maximumDecompressedBytes: maximumDecompressedBytes)
         case .cifar10:
             train = try CIFARLoader.loadCIFAR10(directory: url, split: .train)
             test = try CIFARLoader.loadCIFAR10(directory: url, split: .test)
@@ -38,8 +41,11 @@ public struct ImageSource {
             train = try CIFARLoader.loadCIFAR100(directory: url, split: .train)
             test = try CIFARLoader.loadCIFAR100(directory: url, split: .test)
         }
+        let validationCount = validationSize?.count(outOf: train.count) ?? self.validationCount
         guard validationCount >= 0 && validationCount < train.count else {
-            throw ExperimentError("validation hold-out \(validationCount) must be smaller than the \(train.count) training images")
+            let given = validationSize.map { "--validation-size \($0)" } ?? "the default validation hold-out of \(validationCount) images"
+            throw ExperimentError("\(directory): \(given) leaves no training images (there are \(train.count)); "
+                                  + "choose a smaller --validation-size (a count, or a fraction such as 0.1)")
         }
         var rng = SeededGenerator(seed: splitSeed)
         let order = rng.permutation(train.count)

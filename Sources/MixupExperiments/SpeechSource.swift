@@ -22,6 +22,9 @@ public struct SpeechSource {
     public var cacheDirectory: String? = SpectrogramCache.defaultDirectory().path
     /// Seed of FSDD's validation hold-out.
     public var splitSeed: UInt64 = 0
+    /// `--validation-size` for FSDD (default: 10 % of the training recordings); Speech Commands uses its
+    /// official `validation_list.txt`, so setting it there is an error.
+    public var validationSize: ValidationSize?
 
     /// A source reading `directory` as `kind`, with the default cache and split seed 0.
     public init(kind: Kind, directory: String) {
@@ -36,8 +39,16 @@ public struct SpeechSource {
         switch kind {
         case .fsdd:
             var rng = SeededGenerator(seed: splitSeed)
-            split = try FSDDLayout.split(directory: url, using: &rng)
+            switch validationSize {
+            case nil: split = try FSDDLayout.split(directory: url, using: &rng)
+            case .fraction(let f)?: split = try FSDDLayout.split(directory: url, validationFraction: f, using: &rng)
+            case .count(let n)?: split = try FSDDLayout.split(directory: url, validationCount: n, using: &rng)
+            }
         case .speechCommands:
+            if let validationSize {
+                throw ExperimentError("--validation-size \(validationSize): Speech Commands has an official validation split "
+                                      + "(validation_list.txt in \(directory)); the option applies to fsdd, images and tabular data")
+            }
             split = try SpeechCommandsLayout.split(root: url)
         }
         let preprocessor = try SpeechPreprocessor(cacheDirectory: cacheDirectory.map { URL(fileURLWithPath: $0) })

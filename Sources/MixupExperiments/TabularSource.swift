@@ -14,6 +14,13 @@ public struct TabularSource: Sendable {
     public var splitSeed: UInt64 = 0
     /// Train/validation/test fractions when there is no separate test file.
     public var fractions: SplitFractions = .standard
+    /// `--validation-size`: a count or fraction of all rows held out for validation (the test share stays 15 %
+    /// without a test file); nil keeps `fractions` (70/15/15) or 15 % of the training file beside a test file.
+    public var validationSize: ValidationSize?
+    /// Field separator of delimiter-separated files (`" "` = whitespace); nil detects it.
+    public var delimiter: Character?
+    /// Budget of columns per row and of encoded features (one-hot included), `--max-features`.
+    public var maximumFeatureCount = DelimitedReadOptions.defaultMaximumColumnCount
 
     public init(path: String, testPath: String? = nil, splitSeed: UInt64 = 0) {
         self.path = path
@@ -21,29 +28,63 @@ public struct TabularSource: Sendable {
         self.splitSeed = splitSeed
     }
 
+    /// The reading format of `url` with this source's delimiter and column budget applied.
+    private func format(of url: URL) throws -> TabularFileFormat {
+        var format = TabularFileFormat.detect(url)
+        switch format {
+        case .delimited(var options):
+            options.delimiter = delimiter
+            options.maximumColumnCount = maximumFeatureCount + 1
+            format = .delimited(options)
+        case .arff, .abalone:
+            if let delimiter {
+                throw ExperimentError("\(url.path): --delimiter '\(delimiter)' applies to delimiter-separated files; "
+                                      + "this one is read as \(format == .abalone ? "abalone.data" : "ARFF/KEEL (it has an @ header)")")
+            }
+        }
+        return format
+    }
+
     /// The preprocessed splits (one-hot categorical features, mean/mode imputation and
     /// standardization fitted on the training split only, as in the paper's §3.2).
     public func load() throws -> LoadedSplits {
         let url = URL(fileURLWithPath: path)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ExperimentError("data file not found: \(path)")
-        }
-        let format = TabularFileFormat.detect(url)
-        let table = try format.read(url)
+        try Self.checkRegularFile(path)
+        let table = try format(of: url).read(url)
         var rng = SeededGenerator(seed: splitSeed)
         let splits: TabularSplits
+        let preprocessing = PreprocessingOptions(maximumFeatureCount: maximumFeatureCount)
         if let testPath {
+            try Self.checkRegularFile(testPath)
             let testURL = URL(fileURLWithPath: testPath)
-            let test = try TabularFileFormat.detect(testURL).read(testURL, matching: table.schema)
-            splits = try TabularPipeline.makeSplits(train: table, test: test, rareClasses: .keepInTraining, using: &rng)
+            let test = try format(of: testURL).read(testURL, matching: table.schema)
+            var validationFraction = 0.15
+            if let validationSize {
+                validationFraction = Double(validationSize.count(outOf: table.rowCount)) / Double(table.rowCount)
+                guard validationFraction < 1 else {
+                    throw ExperimentError("\(path): --validation-size \(validationSize) leaves no training rows (the file has \(table.rowCount))")
+                }
+            }
+            splits = try TabularPipeline.makeSplits(train: table, test: test, validationFraction: validationFraction,
+                                                    rareClasses: .keepInTraining, preprocessing: preprocessing, using: &rng)
         } else {
-            splits = try TabularPipeline.makeSplits(table, fractions: fractions, rareClasses: .keepInTraining, using: &rng)
+            var fractions = self.fractions
+            if let validationSize {
+                let share = Double(validationSize.count(outOf: table.rowCount)) / Double(table.rowCount)
+                guard share < 1 - fractions.test else {
+                    throw ExperimentError("\(path): --validation-size \(validationSize) leaves no training rows "
+                                          + "(\(table.rowCount) rows, \(Int(fractions.test * 100)) % of them for testing)")
+                }
+                fractions = try SplitFractions(train: 1 - fractions.test - share, validation: share, test: fractions.test)
+            }
+            splits = try TabularPipeline.makeSplits(table, fractions: fractions, rareClasses: .keepInTraining,
+                                                    preprocessing: preprocessing, using: &rng)
         }
         // A model cannot be built on zero features, and one class has nothing to classify: say so
         // with the file's name instead of trapping later (e.g. a ';'-separated file read as one column).
         guard splits.train.featureCount >= 1 else {
             throw ExperimentError("\(path): no feature columns after the class column was taken "
-                                  + "(is the file comma-separated with the class in the last column?)")
+                                  + "(is the class in the last column? is the delimiter right? see --delimiter)")
         }
         let presentClasses = Set(splits.train.labels).count
         guard presentClasses >= 2 else {
@@ -53,9 +94,23 @@ public struct TabularSource: Sendable {
             ClassificationData(features: Tensor(shape: [d.count, d.featureCount], scalars: d.features),
                                labels: d.labels, classCount: d.classNames.count)
         }
-        return LoadedSplits(name: url.deletingPathExtension().lastPathComponent,
-                            train: convert(splits.train), validation: convert(splits.validation),
-                            test: convert(splits.test), classNames: splits.train.classNames)
+        var loaded = LoadedSplits(name: url.deletingPathExtension().lastPathComponent,
+                                  train: convert(splits.train), validation: convert(splits.validation),
+                                  test: convert(splits.test), classNames: splits.train.classNames)
+        loaded.origin = path
+        return loaded
+    }
+
+    /// Refuses a missing path or a directory given as a data file, naming it.
+    static func checkRegularFile(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ExperimentError("data file not found: \(path)")
+        }
+        if isDirectory.boolValue {
+            throw ExperimentError("\(path) is a directory, not a data file (for a TU graph folder use --dataset tu; "
+                                  + "for image or speech folders use --data-dir)")
+        }
     }
 }
 
@@ -67,6 +122,8 @@ public struct LoadedSplits {
     public var validation: ClassificationData<Float>
     public var test: ClassificationData<Float>
     public var classNames: [String]
+    /// Where the data came from (file or folder), named in validation errors; defaults to `name`.
+    public var origin: String?
 
     /// Splits from their parts (e.g. synthetic data in tests).
     public init(name: String, train: ClassificationData<Float>, validation: ClassificationData<Float>,

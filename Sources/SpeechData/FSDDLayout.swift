@@ -41,7 +41,9 @@ public enum FSDDLayout {
 
     /// Lists `directory` and splits it: test = indices 0–4, validation = a seeded `validationFraction` of the rest
     /// (rounded to the nearest file), train = the remainder. Each part is sorted by file name.
+    /// `validationCount`, when given, holds out exactly that many training recordings instead of the fraction.
     public static func split<G: RandomNumberGenerator>(directory: URL, validationFraction: Double = 0.1,
+                                                       validationCount: Int? = nil,
                                                        using rng: inout G) throws -> SpeechSplit {
         guard validationFraction >= 0 && validationFraction < 1 else {
             throw SpeechDataError(path: directory.path,
@@ -50,13 +52,19 @@ public enum FSDDLayout {
         let fm = FileManager.default
         var folder = directory
         var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: directory.path, isDirectory: &isDir) else {
+            throw SpeechDataError(path: directory.path, reason: "no such directory (give the FSDD folder or its recordings/)")
+        }
+        guard isDir.boolValue else {
+            throw SpeechDataError(path: directory.path, reason: "is a file, not a directory (give the FSDD folder or its recordings/)")
+        }
         let nested = directory.appendingPathComponent("recordings")
         if fm.fileExists(atPath: nested.path, isDirectory: &isDir), isDir.boolValue { folder = nested }
         let names: [String]
         do {
             names = try fm.contentsOfDirectory(atPath: folder.path).sorted()
         } catch {
-            throw SpeechDataError(path: folder.path, reason: "cannot list directory (\(error.localizedDescription))")
+            throw SpeechDataError(path: folder.path, reason: "cannot list directory (\(error))")
         }
         var train: [(String, LabeledAudioFile)] = [], test: [LabeledAudioFile] = []
         for name in names where name.lowercased().hasSuffix(".wav") && !name.hasPrefix(".") {
@@ -70,7 +78,11 @@ public enum FSDDLayout {
         guard !train.isEmpty || !test.isEmpty else {
             throw SpeechDataError(path: folder.path, reason: "no FSDD .wav files found")
         }
-        let validationCount = Int((validationFraction * Double(train.count)).rounded())
+        let validationCount = validationCount ?? Int((validationFraction * Double(train.count)).rounded())
+        guard validationCount >= 0, validationCount < train.count else {
+            throw SpeechDataError(path: folder.path, reason: "a validation hold-out of \(validationCount) leaves no training "
+                                  + "recordings (there are \(train.count)); choose a smaller --validation-size")
+        }
         rng.shuffle(&train)
         var validation = Array(train[0..<validationCount])
         var rest = Array(train[validationCount...])

@@ -71,7 +71,7 @@ public enum SpeechCommandsLayout {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw SpeechDataError(path: url.path, reason: "cannot read list file (\(error.localizedDescription))")
+            throw SpeechDataError(path: url.path, reason: "cannot read list file (\(SpeechDataError.readFailureReason(url.path, error)))")
         }
         var lines: [String: Int] = [:]
         var number = 0

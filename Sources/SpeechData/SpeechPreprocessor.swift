@@ -93,12 +93,7 @@ public final class SpeechPreprocessor {
 
     /// Features of the WAV file at `url`, from the cache when a valid entry exists.
     public func features(forFileAt url: URL) throws -> [Float] {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw WAVError(file: url.path, offset: 0, reason: "cannot read file (\(error.localizedDescription))")
-        }
+        let data = try WAVReader.readFile(url)
         guard let cache else {
             return try features(for: WAVReader.decode(data, name: url.path))
         }

@@ -38,15 +38,34 @@ public struct WAVAudio: Equatable {
 ///   Float samples are passed through unchanged (they may exceed ±1 if the file does); NaN/∞ is an error.
 /// - Multi-channel audio is mixed to mono as the plain average of the channels.
 public enum WAVReader {
+    /// Sample rates accepted (1 kHz … 384 kHz); a rate outside is a damaged header, not audio to resample.
+    public static let sampleRateRange = 1_000...384_000
+
     /// Reads and decodes the WAV file at `url`; errors name the file by its path.
     public static func read(contentsOf url: URL) throws -> WAVAudio {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw WAVError(file: url.path, offset: 0, reason: "cannot read file (\(error.localizedDescription))")
+        try decode(readFile(url), name: url.path)
+    }
+
+    /// The bytes of the regular file at `url`; failures name the file and the operating system's reason
+    /// (not a Foundation error code).
+    public static func readFile(_ url: URL) throws -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw WAVError(file: url.path, offset: 0, reason: "cannot read the file: no such file")
         }
-        return try decode(data, name: url.path)
+        guard !isDirectory.boolValue else {
+            throw WAVError(file: url.path, offset: 0, reason: "is a directory, not a WAV file")
+        }
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            let reason = access(url.path, R_OK) != 0 ? String(cString: strerror(errno)) : "cannot be opened"
+            throw WAVError(file: url.path, offset: 0, reason: "cannot read the file: \(reason)")
+        }
+        defer { try? handle.close() }
+        do {
+            return try handle.readToEnd() ?? Data()
+        } catch {
+            throw WAVError(file: url.path, offset: 0, reason: "reading the file failed: \((error as NSError).localizedFailureReason ?? String(describing: error))")
+        }
     }
 
     /// Decodes WAV bytes held in memory; `name` is used in error messages.
@@ -133,6 +152,7 @@ public enum WAVReader {
             throw fail(dataOffset + frames * fmt.blockAlign,
                        "'data' chunk of \(dataSize) bytes is not a whole number of \(fmt.blockAlign)-byte frames")
         }
+        guard frames > 0 else { throw fail(dataOffset - 4, "'data' chunk holds no samples (an empty recording)") }
         var out = [Float](repeating: 0, count: frames)
         let channels = fmt.channels
         let inv = 1 / Float(channels)
@@ -216,7 +236,9 @@ public enum WAVReader {
             throw fail(codeOffset, "unsupported format tag \(code) (\(formatName(code))); only PCM and IEEE float are read")
         }
         guard channels >= 1 else { throw fail(body + 2, "channel count is 0") }
-        guard rate >= 1 else { throw fail(body + 4, "sample rate is 0") }
+        guard sampleRateRange.contains(rate) else {
+            throw fail(body + 4, "sample rate \(rate) Hz is outside the plausible \(sampleRateRange.lowerBound)…\(sampleRateRange.upperBound) Hz")
+        }
         guard blockAlign == channels * bits / 8 else {
             throw fail(body + 12, "block align \(blockAlign) is not channels × bytes per sample = \(channels * bits / 8)")
         }

@@ -12,7 +12,9 @@ public struct ARFFReadOptions: Equatable, Sendable {
 }
 
 /// Reads dense ARFF files (the Weka/OpenML format): `@relation`, `@attribute name numeric|real|integer|{v1,v2,…}`,
-/// `@data`; `%` comments, `?` missing values, quoted names and values, case-insensitive keywords.
+/// `@data`; `%` comments, `?` missing values, quoted names and values, case-insensitive keywords — and KEEL `.dat`
+/// headers as distributed: ranges after numeric types (`real [4.3, 7.9]`, `integer[1,4]`), `@inputs a, b, …` and
+/// `@outputs class` (the class is the `@outputs` attribute), `<null>` for a missing value.
 ///
 /// `numeric`/`real` attributes become `.continuous`, `integer` ones `.discrete`, nominal ones `.categorical` with the
 /// declared value order; class indices follow the class attribute's declaration order. Sparse rows (`{…}`),
@@ -57,6 +59,8 @@ public struct ARFFReader {
         var classTexts: [Int] = []
         var lineNumbers: [Int] = []
         var tokens: [(text: String, quoted: Bool)] = []
+        var inputs: (names: [String], line: Int)?
+        var outputs: (names: [String], line: Int)?
 
         try source.forEachLine { lineNumber, line in
             lastLine = lineNumber
@@ -72,11 +76,16 @@ public struct ARFFReader {
                     return
                 case "attribute":
                     attributes.append(try parseAttribute(&scanner, file: file, line: lineNumber, existing: attributes))
+                case "inputs", "input":
+                    inputs = (try parseNameList(&scanner, file: file, line: lineNumber), lineNumber)
+                case "outputs", "output":
+                    outputs = (try parseNameList(&scanner, file: file, line: lineNumber), lineNumber)
                 case "data":
                     guard scanner.isAtEnd() else {
                         throw TabularDataError(file: file, line: lineNumber, "unexpected text after @data: '\(scanner.remainder)'")
                     }
-                    (classIndex, lists) = try prepareData(attributes, schema: schema, file: file, line: lineNumber)
+                    (classIndex, lists) = try prepareData(attributes, schema: schema, file: file, line: lineNumber,
+                                                          inputs: inputs, outputs: outputs)
                     lookups = lists.map { list in
                         list.map { Dictionary($0.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }) }
                     }
@@ -85,7 +94,7 @@ public struct ARFFReader {
                 case "end":
                     throw TabularDataError(file: file, line: lineNumber, "relational attributes (@end) are not supported")
                 default:
-                    throw TabularDataError(file: file, line: lineNumber, "unknown keyword '@\(keyword)' (expected @relation, @attribute or @data)")
+                    throw TabularDataError(file: file, line: lineNumber, "unknown keyword '@\(keyword)' (expected @relation, @attribute, @inputs, @outputs or @data)")
                 }
                 return
             }
@@ -109,7 +118,7 @@ public struct ARFFReader {
                 throw TabularDataError(file: file, line: lineNumber, "expected \(attributes.count) values, found \(tokens.count)")
             }
             for (a, token) in tokens.enumerated() {
-                let missing = !token.quoted && token.text == "?"
+                let missing = !token.quoted && (token.text == "?" || token.text == "<null>")
                 if a == classIndex {
                     if missing {
                         throw TabularDataError(file: file, line: lineNumber, "the class value ('\(attributes[a].name)') is missing")
@@ -191,7 +200,7 @@ public struct ARFFReader {
             }
             kind = .categorical(values)
         } else {
-            let type = try scanner.readToken(terminators: [], stopsAtWhitespace: true).text
+            let type = try scanner.readToken(terminators: [UInt8(ascii: "[")], stopsAtWhitespace: true).text
             switch type.lowercased() {
             case "numeric", "real": kind = .continuous
             case "integer": kind = .discrete
@@ -202,6 +211,13 @@ public struct ARFFReader {
             default:
                 throw TabularDataError(file: file, line: line, "attribute '\(name.text)' has unknown type '\(type)'")
             }
+            // KEEL declares the observed range: `real [4.3, 7.9]`, `integer[1,4]`; it is informative only.
+            if scanner.consume(UInt8(ascii: "[")) {
+                while let b = scanner.current, b != UInt8(ascii: "]") { scanner.position += 1 }
+                guard scanner.consume(UInt8(ascii: "]")) else {
+                    throw TabularDataError(file: file, line: line, "attribute '\(name.text)': range '[' is not closed by ']'")
+                }
+            }
         }
         guard scanner.isAtEnd() else {
             throw TabularDataError(file: file, line: line, "unexpected text after attribute '\(name.text)': '\(scanner.remainder)'")
@@ -211,13 +227,31 @@ public struct ARFFReader {
 
     /// Picks the class attribute and, with a training schema, checks the header against it; returns the class
     /// index and, per attribute, the nominal value list to map cells through (nil for numeric attributes).
-    private func prepareData(_ attributes: [Attribute], schema: TableSchema?, file: String,
-                             line: Int) throws -> (Int, [[String]?]) {
+    private func prepareData(_ attributes: [Attribute], schema: TableSchema?, file: String, line: Int,
+                             inputs: (names: [String], line: Int)?,
+                             outputs: (names: [String], line: Int)?) throws -> (Int, [[String]?]) {
         guard !attributes.isEmpty else {
             throw TabularDataError(file: file, line: line, "@data before any @attribute declaration")
         }
+        for list in [inputs, outputs].compactMap({ $0 }) {
+            for name in list.names where !attributes.contains(where: { $0.name == name }) {
+                throw TabularDataError(file: file, line: list.line, "'\(name)' is not a declared @attribute")
+            }
+        }
+        if let outputs, outputs.names.count != 1 {
+            throw TabularDataError(file: file, line: outputs.line, "@outputs lists \(outputs.names.count) attributes; exactly one class attribute is supported")
+        }
+        if let inputs {
+            let used = Set(inputs.names + (outputs?.names ?? []))
+            if let unused = attributes.first(where: { !used.contains($0.name) }) {
+                throw TabularDataError(file: file, line: unused.line, "attribute '\(unused.name)' is neither in @inputs nor in @outputs; leaving columns out is not supported")
+            }
+            if let output = outputs?.names.first, inputs.names.contains(output) {
+                throw TabularDataError(file: file, line: inputs.line, "'\(output)' is both an input and the output")
+            }
+        }
         let classIndex: Int
-        if let wanted = options.classAttribute {
+        if let wanted = options.classAttribute ?? outputs?.names.first {
             guard let index = attributes.firstIndex(where: { $0.name == wanted }) else {
                 throw TabularDataError(file: file, line: line, "no attribute named '\(wanted)' to use as the class (attributes: \(DelimitedTableReader.preview(attributes.map(\.name))))")
             }
@@ -258,6 +292,21 @@ public struct ARFFReader {
             throw TabularDataError(file: file, line: line, "header declares \(featureIndex) features but the training header has \(schema.columns.count)")
         }
         return (classIndex, lists)
+    }
+
+    /// Parses the comma-separated attribute names of an `@inputs` or `@outputs` line.
+    private func parseNameList(_ scanner: inout ARFFLineScanner, file: String, line: Int) throws -> [String] {
+        var names: [String] = []
+        while !scanner.isAtEnd() {
+            let name = try scanner.readToken(terminators: [UInt8(ascii: ",")], stopsAtWhitespace: false)
+            guard !name.text.isEmpty else { throw TabularDataError(file: file, line: line, "empty attribute name in the list") }
+            names.append(name.text)
+            if !scanner.consume(UInt8(ascii: ",")) { break }
+        }
+        guard scanner.isAtEnd(), !names.isEmpty else {
+            throw TabularDataError(file: file, line: line, "expected a comma-separated list of attribute names")
+        }
+        return names
     }
 
     private func unknownValue(_ text: String, attribute: Attribute, known: [String], schema: TableSchema?,

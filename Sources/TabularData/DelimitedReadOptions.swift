@@ -10,8 +10,15 @@ public enum CategoryList: Equatable, Sendable {
 public struct DelimitedReadOptions: Equatable, Sendable {
     /// 0-based index of the class column in the file; `nil` means the last column (the KEEL/UCI convention).
     public var classColumn: Int?
-    /// Field separator; must be a single ASCII character. Default `,`.
-    public var delimiter: Character
+    /// Field separator, a single ASCII character; `" "` means runs of spaces and tabs. `nil` (the default) detects
+    /// it from the first data lines: `,`, `;` or tab, whichever splits them consistently into the most fields,
+    /// else whitespace. Fields may be quoted RFC 4180-style (`"a, b"`, `""` for a quote, line breaks inside quotes).
+    public var delimiter: Character?
+    /// Largest number of columns a row may have; a wider row is an error before any column is stored, so a huge
+    /// line of `1,1,1,…` cannot turn into millions of features. Default `defaultMaximumColumnCount`.
+    public var maximumColumnCount: Int
+    /// The default column budget (100,000), generous for real tables.
+    public static let defaultMaximumColumnCount = 100_000
     /// Remove spaces and tabs around every field (the KEEL copies write `5.1, 3.5, …`). Default `true`.
     public var trimsWhitespace: Bool
     /// Cell texts that mean "missing" (after trimming). Default `["?"]`; add `""` to accept empty cells as missing.
@@ -25,9 +32,11 @@ public struct DelimitedReadOptions: Equatable, Sendable {
     public var infersDiscreteColumns: Bool
 
     /// Creates options; every parameter has the KEEL/UCI default.
-    public init(classColumn: Int? = nil, delimiter: Character = ",", trimsWhitespace: Bool = true,
+    public init(classColumn: Int? = nil, delimiter: Character? = nil, trimsWhitespace: Bool = true,
                 missingValueMarkers: Set<String> = ["?"], categoricalColumns: [Int: CategoryList] = [:],
-                columnNames: [String]? = nil, infersDiscreteColumns: Bool = true) {
+                columnNames: [String]? = nil, infersDiscreteColumns: Bool = true,
+                maximumColumnCount: Int = DelimitedReadOptions.defaultMaximumColumnCount) {
+        self.maximumColumnCount = maximumColumnCount
         self.classColumn = classColumn
         self.delimiter = delimiter
         self.trimsWhitespace = trimsWhitespace

@@ -27,18 +27,32 @@ public struct DelimitedTableReader {
 
     func read(_ source: SourceText, matching schema: TableSchema?) throws -> RawTable {
         let file = source.name
-        guard let delimiter = options.delimiter.asciiValue, options.delimiter.unicodeScalars.count == 1 else {
-            throw TabularDataError(file: file, "delimiter '\(options.delimiter)' is not a single ASCII character")
+        let delimiter: UInt8?
+        if let chosen = options.delimiter {
+            guard let ascii = chosen.asciiValue, chosen.unicodeScalars.count == 1, ascii != UInt8(ascii: "\"") else {
+                throw TabularDataError(file: file, "delimiter '\(chosen)' is not a single ASCII character other than '\"'")
+            }
+            delimiter = ascii == 0x20 ? nil : ascii
+        } else {
+            delimiter = DelimitedRecordScanner.detectDelimiter(source.bytes)
         }
+        guard options.maximumColumnCount >= 1 else {
+            throw TabularDataError(file: file, "the column budget must be at least 1, got \(options.maximumColumnCount)")
+        }
+        let scanner = DelimitedRecordScanner(delimiter: delimiter, maximumFieldCount: options.maximumColumnCount, file: file)
+        let delimiterName = delimiter.map { $0 == 0x09 ? "tab" : "'\(Character(UnicodeScalar($0)))'" } ?? "whitespace"
         var columnCount: Int? = schema.map { $0.columns.count + 1 }
         var classColumn = 0
         var numericColumns: [[Double]] = []     // indexed by file column (empty for class / categorical)
         var categoricalTexts: [Int: [String?]] = [:]
         var classTexts: [String] = []
         var lineNumbers: [Int] = []
-        var fieldRanges: [Range<Int>] = []
 
         func setUp(columns: Int, line: Int) throws {
+            if schema == nil && columns < 2 {
+                throw TabularDataError(file: file, line: line, "rows have \(columns) column with \(delimiterName) as the delimiter: "
+                                       + "no feature besides the class (another delimiter? pass --delimiter)")
+            }
             classColumn = options.classColumn ?? (columns - 1)
             guard classColumn >= 0, classColumn < columns else {
                 throw TabularDataError(file: file, line: line, "class column \(classColumn) does not exist (rows have \(columns) columns)")
@@ -51,7 +65,7 @@ public struct DelimitedTableReader {
             }
             numericColumns = Array(repeating: [], count: columns)
             for c in 0..<columns where c != classColumn && !isCategorical(c, schema: schema, classColumn: classColumn) {
-                numericColumns[c].reserveCapacity(source.bytes.count / (columns * 2) + 1)
+                numericColumns[c].reserveCapacity(min(source.bytes.count / (columns * 2) + 1, 1 << 20))
             }
             for c in 0..<columns where isCategorical(c, schema: schema, classColumn: classColumn) {
                 categoricalTexts[c] = []
@@ -60,30 +74,22 @@ public struct DelimitedTableReader {
 
         if let columns = columnCount { try setUp(columns: columns, line: 1) }
 
-        try source.forEachLine { lineNumber, line in
-            let content = SourceText.trimmed(line)
-            if content.isEmpty { return }
-            if content.first == UInt8(ascii: "@") {
-                throw TabularDataError(file: file, line: lineNumber, "line starts with '@': this looks like a KEEL/ARFF header; read the file with ARFFReader or strip the header")
+        try scanner.forEachRecord(source.bytes) { lineNumber, fields in
+            if fields.isEmpty { return }
+            if !fields[0].quoted, SourceText.trimmed(fields[0].bytes).first == UInt8(ascii: "@") {
+                throw TabularDataError(file: file, line: lineNumber, "line starts with '@': this looks like a KEEL/ARFF header; read the file with ARFFReader (TabularFileFormat.detect picks it for files that start with a header)")
             }
-            fieldRanges.removeAll(keepingCapacity: true)
-            var start = line.startIndex
-            for i in line.indices where line[i] == delimiter {
-                fieldRanges.append(start..<i)
-                start = i + 1
-            }
-            fieldRanges.append(start..<line.endIndex)
             if columnCount == nil {
-                columnCount = fieldRanges.count
-                try setUp(columns: fieldRanges.count, line: lineNumber)
+                columnCount = fields.count
+                try setUp(columns: fields.count, line: lineNumber)
             }
-            guard let columns = columnCount, fieldRanges.count == columns else {
-                throw TabularDataError(file: file, line: lineNumber, "expected \(columnCount ?? 0) columns, found \(fieldRanges.count)")
+            guard let columns = columnCount, fields.count == columns else {
+                throw TabularDataError(file: file, line: lineNumber, "expected \(columnCount ?? 0) columns, found \(fields.count) (delimiter: \(delimiterName))")
             }
             for c in 0..<columns {
-                var field = line[fieldRanges[c]]
-                if options.trimsWhitespace { field = SourceText.trimmed(field) }
-                let isMissing = options.missingValueMarkers.isEmpty ? false
+                var field = fields[c].bytes
+                if options.trimsWhitespace && !fields[c].quoted { field = SourceText.trimmed(field) }
+                let isMissing = options.missingValueMarkers.isEmpty || fields[c].quoted ? false
                     : options.missingValueMarkers.contains(SourceText.string(field))
                 if c == classColumn {
                     if isMissing || field.isEmpty {
@@ -109,6 +115,10 @@ public struct DelimitedTableReader {
 
         guard let columns = columnCount, !lineNumbers.isEmpty else {
             throw TabularDataError(file: file, line: 1, "file has no data rows")
+        }
+        if schema == nil {
+            try ClassNameCheck.check(classTexts, lineNumbers: lineNumbers, file: file,
+                                     lastRowIsComplete: source.endsWithLineBreak)
         }
 
         // Class list and labels.

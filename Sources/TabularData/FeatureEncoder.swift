@@ -12,10 +12,15 @@ public enum StandardizationScope: Equatable, Sendable {
 public struct PreprocessingOptions: Equatable, Sendable {
     /// Which features are standardized. Default `.allFeatures`.
     public var standardization: StandardizationScope
+    /// Largest number of encoded features (one-hot columns included); more is an error naming the budget, so a
+    /// wide or high-cardinality file cannot allocate gigabytes. Default `DelimitedReadOptions.defaultMaximumColumnCount`.
+    public var maximumFeatureCount: Int
 
     /// Creates options.
-    public init(standardization: StandardizationScope = .allFeatures) {
+    public init(standardization: StandardizationScope = .allFeatures,
+                maximumFeatureCount: Int = DelimitedReadOptions.defaultMaximumColumnCount) {
         self.standardization = standardization
+        self.maximumFeatureCount = maximumFeatureCount
     }
 }
 
@@ -51,8 +56,16 @@ public struct FeatureEncoder: Sendable {
         var names: [String] = []
         var means: [Double] = []
         var scales: [Double] = []
+        var anyObserved = false
         for (c, column) in table.schema.columns.enumerated() {
             let values = table.columnValues[c]
+            var columnWidth = 1
+            if case .categorical(let categories) = column.kind { columnWidth = categories.count }
+            let width = names.count + columnWidth
+            guard width <= options.maximumFeatureCount else {
+                throw TabularDataError(file: table.source, "column '\(column.name)' brings the encoded width to \(width) features, more than the budget of \(options.maximumFeatureCount) (raise it with --max-features)")
+            }
+            if rows.contains(where: { !values[$0].isNaN }) { anyObserved = true }
             switch column.kind {
             case .continuous, .discrete:
                 var sum = 0.0, observed = 0
@@ -79,6 +92,11 @@ public struct FeatureEncoder: Sendable {
                     variance += d * d
                 }
                 variance /= Double(rows.count)
+                guard mean.isFinite, variance.isFinite, fill.isFinite else {
+                    let extreme = rows.filter { !values[$0].isNaN }.max { abs(values[$0]) < abs(values[$1]) } ?? rows[0]
+                    throw TabularDataError(file: table.source, line: table.lineNumbers[extreme],
+                                           "column '\(column.name)': value \(values[extreme]) makes the training mean or standard deviation overflow to infinity; rescale this column")
+                }
                 if options.standardization == .none {
                     means.append(0); scales.append(1)
                 } else if low == high {
@@ -113,6 +131,10 @@ public struct FeatureEncoder: Sendable {
                 }
             }
         }
+        if !anyObserved && !table.schema.columns.isEmpty {
+            throw TabularDataError(file: table.source, line: table.lineNumbers[rows[0]],
+                                   "every feature value of the \(rows.count) training rows is missing; there is nothing to learn from")
+        }
         return FeatureEncoder(schema: table.schema, fillValues: fills, featureNames: names, means: means, scales: scales)
     }
 
@@ -137,7 +159,11 @@ public struct FeatureEncoder: Sendable {
                         let fill = fillValues[c], mean = means[offset], scale = scales[offset]
                         for (i, r) in rows.enumerated() {
                             let v = values[r].isNaN ? fill : values[r]
-                            out[i * width + offset] = Float((v - mean) / scale)
+                            let encoded = Float((v - mean) / scale)
+                            guard encoded.isFinite else {
+                                throw TabularDataError(file: table.source, line: table.lineNumbers[r], "column '\(column.name)': value \(v) overflows the Float range after standardization (mean \(mean), scale \(scale)); rescale this column")
+                            }
+                            out[i * width + offset] = encoded
                         }
                         offset += 1
                     case .categorical(let categories):

@@ -2,7 +2,9 @@ import Foundation
 
 /// The bytes of one text file plus its display name, split into lines for the readers.
 ///
-/// Lines end at `\n`; a trailing `\r` (Windows line endings) and a leading UTF-8 byte-order mark are removed.
+/// Lines end at `\n`, `\r\n` or a lone `\r` (classic Mac files); a leading UTF-8 byte-order mark is removed.
+/// NUL bytes are refused with their offset: no text format read here contains them, and a NUL usually marks a
+/// binary or corrupted file whose rows would otherwise be read as strange class names.
 struct SourceText {
     /// Largest file the readers accept (1 GiB); checked before reading so a huge file is rejected without allocating.
     static let maximumByteCount = 1 << 30
@@ -12,25 +14,48 @@ struct SourceText {
     /// The raw bytes.
     let bytes: [UInt8]
 
-    /// Reads `url`, rejecting unreadable, oversized and empty files with a `TabularDataError`.
+    /// Reads `url`, rejecting missing, unreadable, non-regular, oversized and empty files with a `TabularDataError`
+    /// that says what was being done and why it failed (the operating system's reason, not a Foundation code).
     init(contentsOf url: URL) throws {
         let name = url.lastPathComponent
-        let attributes: [FileAttributeKey: Any]
-        do {
-            attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-        } catch {
-            throw TabularDataError(file: name, "cannot open file (\(error.localizedDescription))")
+        try self.init(name: name, bytes: try SourceText.readFile(url, name: name))
+    }
+
+    /// The bytes of the regular file at `url`, read with POSIX calls so failures carry `strerror` causes.
+    static func readFile(_ url: URL, name: String) throws -> [UInt8] {
+        let path = url.path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw TabularDataError(file: name, "cannot open \(path) for reading: \(String(cString: strerror(errno)))")
         }
-        if let size = attributes[.size] as? NSNumber, size.int64Value > Int64(SourceText.maximumByteCount) {
-            throw TabularDataError(file: name, "file is \(size.int64Value) bytes, larger than the \(SourceText.maximumByteCount)-byte limit")
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw TabularDataError(file: name, "cannot inspect \(path): \(String(cString: strerror(errno)))")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw TabularDataError(file: name, "cannot read file (\(error.localizedDescription))")
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            throw TabularDataError(file: name, "\(path) is a directory, not a data file (give the file inside it)")
         }
-        try self.init(name: name, bytes: [UInt8](data))
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw TabularDataError(file: name, "\(path) is not a regular file")
+        }
+        let size = Int(info.st_size)
+        if size > maximumByteCount {
+            throw TabularDataError(file: name, "file is \(size) bytes, larger than the \(maximumByteCount)-byte limit")
+        }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var filled = 0
+        while filled < size {
+            let got = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, size - filled) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw TabularDataError(file: name, "cannot read \(path) at byte \(filled): \(String(cString: strerror(errno)))")
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        if filled < size { bytes.removeLast(size - filled) }
+        return bytes
     }
 
     /// Wraps in-memory bytes (used by tests and by callers that already hold the text).
@@ -38,6 +63,10 @@ struct SourceText {
         self.name = name
         var bytes = bytes
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { bytes.removeFirst(3) }
+        if let nul = bytes.firstIndex(of: 0) {
+            throw TabularDataError(file: name, line: SourceText.lineNumber(ofOffset: nul, in: bytes),
+                                   "NUL byte at byte offset \(nul): this is not a text file (or it is corrupted)")
+        }
         var onlyWhitespace = true
         for b in bytes where !SourceText.isWhitespace(b) { onlyWhitespace = false; break }
         if onlyWhitespace {
@@ -46,18 +75,34 @@ struct SourceText {
         self.bytes = bytes
     }
 
-    /// Calls `body(lineNumber, lineBytes)` for every line (1-based numbers, `\r` stripped).
+    /// The 1-based line holding byte `offset`, counting `\n`, `\r\n` and lone `\r` as line ends like `forEachLine`.
+    static func lineNumber(ofOffset offset: Int, in bytes: [UInt8]) -> Int {
+        var line = 1
+        var i = 0
+        while i < offset {
+            if bytes[i] == 0x0A || (bytes[i] == 0x0D && (i + 1 >= bytes.count || bytes[i + 1] != 0x0A)) { line += 1 }
+            i += 1
+        }
+        return line
+    }
+
+    /// Whether the last byte ends a line (so the last row was written completely, not cut off).
+    var endsWithLineBreak: Bool {
+        guard let last = bytes.last(where: { $0 != 0x20 && $0 != 0x09 }) else { return false }
+        return last == 0x0A || last == 0x0D
+    }
+
+    /// Calls `body(lineNumber, lineBytes)` for every line (1-based numbers, terminators `\n`, `\r\n`, `\r` stripped).
     func forEachLine(_ body: (Int, ArraySlice<UInt8>) throws -> Void) rethrows {
         var start = 0
         var lineNumber = 1
         let n = bytes.count
         while start < n {
             var end = start
-            while end < n && bytes[end] != 0x0A { end += 1 }
-            var stop = end
-            if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
-            try body(lineNumber, bytes[start..<stop])
+            while end < n && bytes[end] != 0x0A && bytes[end] != 0x0D { end += 1 }
+            try body(lineNumber, bytes[start..<end])
             lineNumber += 1
+            if end < n && bytes[end] == 0x0D && end + 1 < n && bytes[end + 1] == 0x0A { end += 1 }
             start = end + 1
         }
     }

@@ -73,8 +73,9 @@ final class OptionGroupTests: XCTestCase {
         let semicolons = dir.appendingPathComponent("semicolons.csv")
         try (0..<40).map { "\($0 % 7);\($0 % 3);\($0 % 2 == 0 ? "a" : "b")" }.joined(separator: "\n")
             .write(to: semicolons, atomically: true, encoding: .utf8)
-        assertRefused(["train", "--data", semicolons.path, "--epochs", "1", "--run-dir", dir.appendingPathComponent("r1").path],
-                      mentioning: "\(semicolons.path): no feature columns")
+        // Read with the delimiter detected, a ';' file has its features; forced to ',' it has none.
+        assertRefused(["train", "--data", semicolons.path, "--delimiter", ",", "--epochs", "1", "--run-dir", dir.appendingPathComponent("r1").path],
+                      mentioning: "semicolons.csv:1: rows have 1 column with ',' as the delimiter")
         let oneClass = dir.appendingPathComponent("one-class.csv")
         try (0..<40).map { "\($0),\($0 % 5),same" }.joined(separator: "\n").write(to: oneClass, atomically: true, encoding: .utf8)
         assertRefused(["train", "--data", oneClass.path, "--epochs", "1", "--run-dir", dir.appendingPathComponent("r2").path],

@@ -3,6 +3,7 @@ import Foundation
 import MixupCore
 import MixupExperiments
 import MixupTraining
+import GraphData
 
 /// The datasets the command line can read; each domain has the paper's defaults.
 public enum DatasetKind: String, CaseIterable, ExpressibleByArgument, Sendable {
@@ -42,6 +43,21 @@ public struct DataOptions: ParsableArguments {
     public var folds: Int?
     @Option(help: "Graphs: run only this fold (1-based; default all).")
     public var fold: Int?
+    /// `--validation-size N|F`: examples held out for validation (count or fraction; 0 = none).
+    @Option(help: "Examples held out of training for validation: a count (500) or a fraction (0.1); 0 = no validation split; tabular hold-outs are stratified, so a count is met up to rounding per class. Default: 15 % (tabular), 5,000 (images, as in the paper), 10 % (fsdd); speech-commands uses its official list; not for graphs.")
+    public var validationSize: String?
+    /// `--delimiter`: separator of delimiter-separated tabular files (nil: detected).
+    @Option(help: "Tabular: field separator of delimiter-separated files: a single character, 'tab', or 'space' (runs of spaces/tabs). Default: detected from the first lines (',', ';', tab, else whitespace).")
+    public var delimiter: String?
+    /// `--max-features`: budget of columns per row and encoded features of tabular data.
+    @Option(help: "Tabular: most columns per row and encoded features (one-hot included); wider data is refused before it is allocated. Default 100000.")
+    public var maxFeatures: Int?
+    /// `--max-one-hot`: budget of distinct TU node labels one-hot encoded.
+    @Option(help: "Graphs: most distinct node labels one-hot encoded; more are refused before the feature matrix is built. Default 1000.")
+    public var maxOneHot: Int?
+    /// `--max-decompressed-bytes`: budget of bytes a gzip IDX file may inflate to.
+    @Option(help: "MNIST/Fashion-MNIST: most bytes a gzip IDX file may inflate to; a header promising more is refused before reading. Default: max(256 MiB, 64 × the compressed size).")
+    public var maxDecompressedBytes: Int?
 
     public init() {}
 
@@ -69,33 +85,81 @@ public struct DataOptions: ParsableArguments {
         if trainLimit != nil && domain == .graphs { try refuse("--train-limit", "does not apply to graph cross-validation") }
         if (folds != nil || fold != nil) && domain != .graphs { try refuse("--folds/--fold", "apply to graph datasets only") }
         if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be ≥ 1, got \(trainLimit)") }
+        if validationSize != nil && domain == .graphs { try refuse("--validation-size", "does not apply to graph cross-validation (it has no validation split)") }
+        if delimiter != nil && domain != .tabular { try refuse("--delimiter", "applies to tabular files only") }
+        if maxFeatures != nil && domain != .tabular { try refuse("--max-features", "applies to tabular files only") }
+        if maxOneHot != nil && domain != .graphs { try refuse("--max-one-hot", "applies to TU graph datasets only") }
+        if maxDecompressedBytes != nil && dataset != .mnist && dataset != .fashionMNIST {
+            try refuse("--max-decompressed-bytes", "applies to the gzip IDX files of mnist and fashion-mnist only")
+        }
+        if let maxFeatures, maxFeatures < 1 { throw ValidationError("--max-features must be ≥ 1, got \(maxFeatures)") }
+        if let maxOneHot, maxOneHot < 1 { throw ValidationError("--max-one-hot must be ≥ 1, got \(maxOneHot)") }
+        if let maxDecompressedBytes, maxDecompressedBytes < 1 {
+            throw ValidationError("--max-decompressed-bytes must be ≥ 1, got \(maxDecompressedBytes)")
+        }
+        _ = try parsedValidationSize()
+        _ = try parsedDelimiter()
         if let folds, folds < 2 { throw ValidationError("--folds must be ≥ 2, got \(folds)") }
         if let fold, fold < 1 || fold > (folds ?? 10) {
             throw ValidationError("--fold must be in 1…\(folds ?? 10), got \(fold)")
         }
     }
 
-    /// Reads the dataset.
+    /// `--validation-size` parsed (nil when absent).
+    public func parsedValidationSize() throws -> ValidationSize? {
+        guard let validationSize else { return nil }
+        do { return try ValidationSize(parsing: validationSize) } catch { throw ValidationError("\(error)") }
+    }
+
+    /// `--delimiter` as the reader's separator (`" "` for whitespace; nil when absent: detect).
+    public func parsedDelimiter() throws -> Character? {
+        guard let delimiter else { return nil }
+        switch delimiter.lowercased() {
+        case "tab", "\\t", "\t": return "\t"
+        case "space", "whitespace", " ": return " "
+        default:
+            guard delimiter.count == 1, let c = delimiter.first, c.isASCII, c != "\"" else {
+                throw ValidationError("--delimiter must be one ASCII character other than '\"', 'tab' or 'space', got '\(delimiter)'")
+            }
+            return c
+        }
+    }
+
+    /// Reads the dataset and checks it is usable (see `LoadedSplits.validate`) before any model is built.
     public func load() throws -> ExperimentData {
         try checkApplicability()
         var loaded: LoadedSplits
+        let validation = try parsedValidationSize()
         switch dataset {
         case .tu:
             guard let data else { throw ValidationError("--dataset tu needs --data DIR (a TU dataset folder, e.g. ../shared/data/graphs/MUTAG)") }
-            return .graphs(try GraphDatasetSource(directory: URL(fileURLWithPath: data)))
+            var options = TUDatasetOptions()
+            if let maxOneHot { options.maximumOneHotWidth = maxOneHot }
+            let source = try GraphDatasetSource(directory: URL(fileURLWithPath: data), options: options)
+            guard source.classCount >= 2 else {
+                throw ExperimentError("\(data): all \(source.graphCount) graphs carry one class label; classification needs at least 2")
+            }
+            return .graphs(source)
         case .tabular:
-            loaded = try TabularSource(path: data ?? "Data/cmc/contraceptive.dat", testPath: testData, splitSeed: splitSeed).load()
+            var source = TabularSource(path: data ?? "Data/cmc/contraceptive.dat", testPath: testData, splitSeed: splitSeed)
+            source.validationSize = validation
+            source.delimiter = try parsedDelimiter()
+            if let maxFeatures { source.maximumFeatureCount = maxFeatures }
+            loaded = try source.load()
         case .fashionMNIST, .mnist, .cifar10, .cifar100:
             let kind: ImageSource.Kind = dataset == .fashionMNIST ? .fashionMNIST : dataset == .mnist ? .mnist
                 : dataset == .cifar10 ? .cifar10 : .cifar100
             var source = ImageSource(kind: kind, directory: try directory(default: dataset == .fashionMNIST ? "../shared/data/images/fashion-mnist" : nil))
             source.splitSeed = splitSeed
+            source.validationSize = validation
+            source.maximumDecompressedBytes = maxDecompressedBytes
             loaded = try source.load()
         case .fsdd, .speechCommands:
             var source = SpeechSource(kind: dataset == .fsdd ? .fsdd : .speechCommands,
                                       directory: try directory(default: dataset == .fsdd ? "../shared/data/speech/fsdd" : nil))
             source.splitSeed = splitSeed
             if let cacheDir { source.cacheDirectory = cacheDir }
+            source.validationSize = validation
             loaded = try source.load()
         }
         if let trainLimit {
@@ -104,12 +168,21 @@ public struct DataOptions: ParsableArguments {
             let chosen = rng.permutation(loaded.train.count).prefix(trainLimit).sorted()
             loaded.train = loaded.train.subset(Array(chosen))
         }
+        if loaded.origin == nil { loaded.origin = dataDir ?? data }
+        try loaded.validate(validationMayBeEmpty: validation?.isZero == true)
         return .splits(loaded)
     }
 
     private func directory(default value: String?) throws -> String {
         guard let dir = dataDir ?? value else {
             throw ValidationError("--dataset \(dataset.rawValue) needs --data-dir PATH (the dataset's original files)")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) else {
+            throw ValidationError("--data-dir \(dir): no such directory")
+        }
+        guard isDirectory.boolValue else {
+            throw ValidationError("--data-dir \(dir) is a file; give the folder holding the \(dataset.rawValue) files")
         }
         return dir
     }

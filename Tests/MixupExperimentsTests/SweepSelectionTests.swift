@@ -28,9 +28,9 @@ final class SweepSelectionTests: XCTestCase {
             // α = 0.2: best-epoch validation 0.70, 0.72 → mean 0.71; last-epoch validation 0.69, 0.72.
             try result("mixup", .mixup, alpha: 0.2, eta: nil, seed: 0, [(0.60, 0.50), (0.70, 0.60), (0.69, 0.65)]),
             try result("mixup", .mixup, alpha: 0.2, eta: nil, seed: 1, [(0.72, 0.62), (0.72, 0.66)]),
-            // α = 1: best-epoch 0.75 and 0.60 → mean 0.675, but last-epoch 0.74, 0.71 → best at the last epoch.
-            try result("mixup", .mixup, alpha: 1, eta: nil, seed: 0, [(0.75, 0.70), (0.74, 0.71)]),
-            try result("mixup", .mixup, alpha: 1, eta: nil, seed: 1, [(0.60, 0.55), (0.71, 0.56)]),
+            // α = 1: best-epoch 0.70 and 0.715 → mean 0.7075 < 0.71, but last-epoch mean 0.7075 > 0.705.
+            try result("mixup", .mixup, alpha: 1, eta: nil, seed: 0, [(0.70, 0.70), (0.70, 0.71)]),
+            try result("mixup", .mixup, alpha: 1, eta: nil, seed: 1, [(0.60, 0.55), (0.715, 0.56)]),
         ]
         XCTAssertEqual(results[0].bestEpoch, 2)
         XCTAssertEqual(results[1].bestEpoch, 1, "ties keep the first epoch")

@@ -96,7 +96,7 @@ final class SweepCommandTests: XCTestCase {
                        "\(out.path)/sweep.json holds a different grid (6 runs of 'tiny'); use another --out or remove it")
     }
 
-    func testAKilledWorkerResumesExactlyWhenTheSweepIsRunAgain() throws {
+    func testAKilledWorkerResumesExactlyAndAKilledSweepContinuesWhenRunAgain() throws {
         let exe = try executable()
         let dir = try makeTemporaryDirectory()
         let grid = try writeGrid(dir, epochs: 40, arms: "[mixupe]", seeds: "[0]", eta: "[0.1]")
@@ -130,6 +130,33 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertTrue(log.contains("--resume"), log)
         XCTAssertEqual(try metricsWithoutTimes(metrics),
                        try metricsWithoutTimes(manifest.directory(of: manifest.runs[0], in: reference).appendingPathComponent("metrics.jsonl")))
+
+        // Kill the sweep itself (SIGKILL, so its worker lives on as an orphan) and run it again: the
+        // new worker waits for the orphan's lock, then finds the run complete; nothing is trained twice.
+        let again = dir.appendingPathComponent("sweep-killed")
+        let sweep = Process()
+        sweep.executableURL = URL(fileURLWithPath: exe)
+        sweep.arguments = ["sweep", grid, "--out", again.path, "--workers", "1"]
+        sweep.standardOutput = FileHandle.nullDevice
+        try sweep.run()
+        let run = try XCTUnwrap(manifest.runs.first)
+        let orphanMetrics = manifest.directory(of: run, in: again).appendingPathComponent("metrics.jsonl")
+        while sweep.isRunning, ((try? String(contentsOf: orphanMetrics, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 3 {
+            usleep(2_000)
+        }
+        kill(sweep.processIdentifier, SIGKILL)
+        sweep.waitUntilExit()
+        let lockFile = manifest.lock(of: run, in: again)
+        guard case .running = SweepRunState.of(manifest.directory(of: run, in: again), lock: lockFile) else {
+            return XCTFail("the orphaned worker was not running after the sweep was killed (state \(SweepRunState.of(manifest.directory(of: run, in: again), lock: lockFile)))")
+        }
+        try mixuplab(["sweep", grid, "--out", again.path, "--executable", exe])
+        XCTAssertEqual(SweepRunState.of(manifest.directory(of: run, in: again)), .done)
+        XCTAssertFalse(SweepLock.isHeld(lockFile), "the orphan finished and released its lock")
+        let againLog = try String(contentsOf: manifest.log(of: run, in: again), encoding: .utf8)
+        XCTAssertTrue(againLog.contains("another worker holds it; waiting") && againLog.contains("complete, skipped"), againLog)
+        XCTAssertEqual(try metricsWithoutTimes(orphanMetrics),
+                       try metricsWithoutTimes(manifest.directory(of: run, in: reference).appendingPathComponent("metrics.jsonl")))
     }
 
     /// Needs a running Slurm (scripts/slurm-local.sh start; scripts/test.sh does it and sets MIXUPLAB_SLURM=1).

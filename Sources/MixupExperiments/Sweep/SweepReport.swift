@@ -78,7 +78,7 @@ public enum SweepReport {
         for row in selection.rows where row.method.regularized {
             let mine = results.filter { $0.run.dataset == row.dataset && $0.run.arm == row.arm }
             var plot = SVGPlot(title: "\(row.dataset), \(row.arm): test error at the best-validation epoch",
-                               xLabel: "log10 η", yLabel: "test error (%)")
+                               xLabel: "log10 η", yLabel: "test error (%), mean ± std over seeds")
             let alphas = mine.compactMap(\.run.alpha).reduce(into: [Double]()) { if !$0.contains($1) { $0.append($1) } }
             for a in alphas {
                 let etas = mine.filter { $0.run.alpha == a }.compactMap(\.run.eta).reduce(into: [Double]()) { if !$0.contains($1) { $0.append($1) } }

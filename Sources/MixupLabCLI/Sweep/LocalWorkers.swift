@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import MixupExperiments
 
 /// Runs a sweep's pending runs in `workers` subprocesses (`mixuplab sweep-run DIR --index I`),
@@ -56,11 +59,10 @@ struct LocalWorkers {
 
     /// Runs one `sweep-run` subprocess with its output appended to the run's log; its exit status.
     private func launch(_ run: SweepRun) -> Int32 {
-        let logURL = manifest.log(of: run, in: sweep)
-        if !FileManager.default.fileExists(atPath: logURL.path) { _ = FileManager.default.createFile(atPath: logURL.path, contents: nil) }
-        guard let log = try? FileHandle(forWritingTo: logURL) else { return -1 }
-        defer { try? log.close() }
-        log.seekToEndOfFile()
+        // O_APPEND: a worker orphaned by a killed sweep may still write to the same log.
+        let fd = open(manifest.log(of: run, in: sweep).path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return -1 }
+        let log = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["sweep-run", sweep.path, "--index", String(run.index), "--threads", String(threads)]

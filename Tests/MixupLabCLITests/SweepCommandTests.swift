@@ -159,6 +159,24 @@ final class SweepCommandTests: XCTestCase {
                        try metricsWithoutTimes(manifest.directory(of: run, in: reference).appendingPathComponent("metrics.jsonl")))
     }
 
+    func testBadSweepInputsAreRefusedNamingThePathAndCause() throws {
+        let dir = try makeTemporaryDirectory()
+        let missing = dir.appendingPathComponent("none.yaml").path
+        let out = dir.appendingPathComponent("s").path
+        XCTAssertTrue(mixuplabError(["sweep", missing, "--out", out])?.hasPrefix("\(missing): cannot read the grid file") ?? false)
+        XCTAssertEqual(mixuplabError(["collect", out]),
+                       "\(out)/sweep.json: no sweep manifest; start the sweep with `mixuplab sweep GRID --out \(out)`")
+        let grid = try writeGrid(dir)
+        XCTAssertEqual(mixuplabError(["sweep", grid, "--out", out, "--max-concurrent", "2"]),
+                       "--partition, --time, --cpus-per-task, --mem, --max-concurrent, --runs-per-task and --no-submit apply to --slurm")
+        try mixuplab(["sweep", grid, "--out", out, "--slurm", "--no-submit"])
+        XCTAssertEqual(mixuplabError(["collect", out]),
+                       "6 run(s) of \(out) are not complete (first: cmc/erm/s0); finish the sweep or pass --partial")
+        XCTAssertEqual(mixuplabError(["sweep-run", out, "--index", "6"]),
+                       "\(out)/sweep.json has runs 0…5; --index/--task 6 is outside")
+        XCTAssertEqual(mixuplabError(["sweep-run", out]), "give exactly one of --index and --task")
+    }
+
     /// Needs a running Slurm (scripts/slurm-local.sh start; scripts/test.sh does it and sets MIXUPLAB_SLURM=1).
     func testSlurmJobArrayGivesTheSameTableAsLocalWorkers() throws {
         guard ProcessInfo.processInfo.environment["MIXUPLAB_SLURM"] == "1" else {

@@ -24,7 +24,8 @@ scripts/check-plugin-example.sh
 # A one-node Slurm on this machine (munged, slurmctld, slurmd; state in /tmp/mixuplab-slurm) for
 # SweepCommandTests' job-array test. A watcher stops the daemons once the test process (which
 # replaces this shell through exec below, keeping its pid) has exited.
-eval "$(scripts/slurm-local.sh start)"
+slurm_env="$(scripts/slurm-local.sh start)"   # fails the script if the daemons do not come up
+eval "$slurm_env"
 export MIXUPLAB_SLURM=1
 ( while kill -0 $$ 2>/dev/null; do sleep 2; done; scripts/slurm-local.sh stop ) >/dev/null 2>&1 &
 # XCTest only: the suite has no Swift Testing tests, and its empty "0 tests" summary would otherwise close the log.

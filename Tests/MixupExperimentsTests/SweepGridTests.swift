@@ -1,5 +1,6 @@
 import Foundation
 import MixupExperiments
+import MixupTestSupport
 import MixupTraining
 import XCTest
 
@@ -43,6 +44,20 @@ final class SweepGridTests: XCTestCase {
         XCTAssertTrue(big.arguments.contains("--batch-size") && big.arguments.contains("iris.dat"))
         // The same grid expands to the same runs (ids are stable, so a re-run finds its directories).
         XCTAssertEqual(try SweepGrid.parse(grid, file: "g.yaml").expand(), runs)
+    }
+
+    func testManifestsRoundTripAndListRunIds() throws {
+        let parsed = try SweepGrid.parse(grid, file: "g.yaml")
+        let manifest = SweepManifest(grid: parsed, gridFile: "g.yaml", workingDirectory: "/work")
+        let dir = try makeTemporaryDirectory()
+        try manifest.writeOrCheck(in: dir)
+        XCTAssertEqual(try SweepManifest.read(from: dir), manifest)
+        let text = try String(contentsOf: SweepManifest.url(in: dir), encoding: .utf8)
+        XCTAssertTrue(text.contains(#""id" : "cmc\/mixupe-exact\/a1-e0.0001\/s1""#) || text.contains(#""id" : "cmc/mixupe-exact/a1-e0.0001/s1""#), text)
+        try manifest.writeOrCheck(in: dir)   // the same grid again: accepted
+        var other = parsed
+        other.seeds = [0]
+        XCTAssertThrowsError(try SweepManifest(grid: other, gridFile: "g.yaml", workingDirectory: "/work").writeOrCheck(in: dir))
     }
 
     func testJSONGridsParseLikeYAML() throws {

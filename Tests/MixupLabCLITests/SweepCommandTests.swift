@@ -175,6 +175,19 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(mixuplabError(["sweep-run", out, "--index", "6"]),
                        "\(out)/sweep.json has runs 0…5; --index/--task 6 is outside")
         XCTAssertEqual(mixuplabError(["sweep-run", out]), "give exactly one of --index and --task")
+
+        // Grids that every run would fail on are refused before anything runs.
+        let typo = dir.appendingPathComponent("typo.yaml")
+        try String(contentsOfFile: grid, encoding: .utf8).replacingOccurrences(of: "tensorboard: false", with: "batchsize: 5")
+            .write(to: typo, atomically: true, encoding: .utf8)
+        let typoError = mixuplabError(["sweep", typo.path, "--out", dir.appendingPathComponent("t").path]) ?? "accepted"
+        XCTAssertTrue(typoError.hasPrefix("\(typo.path): run cmc/erm/s0 would fail: ") && typoError.contains("batchsize"), typoError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("t/sweep.json").path))
+        let noData = dir.appendingPathComponent("nodata.yaml")
+        try String(contentsOfFile: grid, encoding: .utf8).replacingOccurrences(of: "contraceptive.dat", with: "missing.dat")
+            .write(to: noData, atomically: true, encoding: .utf8)
+        let noDataError = mixuplabError(["sweep", noData.path, "--out", dir.appendingPathComponent("n").path]) ?? "accepted"
+        XCTAssertTrue(noDataError.hasPrefix("\(noData.path): dataset 'cmc': --data ") && noDataError.contains("missing.dat does not exist"), noDataError)
     }
 
     /// Needs a running Slurm (scripts/slurm-local.sh start; scripts/test.sh does it and sets MIXUPLAB_SLURM=1).

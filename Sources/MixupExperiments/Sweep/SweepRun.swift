@@ -43,3 +43,30 @@ public struct SweepRun: Codable, Equatable, Sendable {
     /// Readable, stable id and relative run directory: `cmc/mixupe/a0.2-e0.01/s3`, `cmc/erm/s3`.
     public var id: String { [dataset, arm, setting, "s\(seed)"].compactMap { $0 }.joined(separator: "/") }
 }
+
+extension SweepRun {
+    private enum CodingKeys: String, CodingKey { case index, id, dataset, arm, method, alpha, eta, seed, arguments }
+
+    /// Reads a run from `sweep.json` (its `id` is derived, not read).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(index: try c.decode(Int.self, forKey: .index), dataset: try c.decode(String.self, forKey: .dataset),
+                  arm: try c.decode(String.self, forKey: .arm), method: try c.decode(Method.self, forKey: .method),
+                  alpha: try c.decodeIfPresent(Double.self, forKey: .alpha), eta: try c.decodeIfPresent(Double.self, forKey: .eta),
+                  seed: try c.decode(UInt64.self, forKey: .seed), arguments: try c.decode([String].self, forKey: .arguments))
+    }
+
+    /// Writes the run with its `id`, so `sweep.json` reads as a list of run directories.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(index, forKey: .index)
+        try c.encode(id, forKey: .id)
+        try c.encode(dataset, forKey: .dataset)
+        try c.encode(arm, forKey: .arm)
+        try c.encode(method, forKey: .method)
+        try c.encodeIfPresent(alpha, forKey: .alpha)
+        try c.encodeIfPresent(eta, forKey: .eta)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(arguments, forKey: .arguments)
+    }
+}

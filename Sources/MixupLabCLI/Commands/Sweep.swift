@@ -60,6 +60,7 @@ struct SweepStart: ParsableCommand {
         let parsed = try SweepGrid.load(path: grid)
         let sweep = URL(fileURLWithPath: out).standardized
         let manifest = SweepManifest(grid: parsed, gridFile: grid, workingDirectory: FileManager.default.currentDirectoryPath)
+        try check(manifest)
         try manifest.writeOrCheck(in: sweep)
         let cells = Set(manifest.runs.map { "\($0.dataset)/\($0.arm)/\($0.setting ?? "")" }).count
         print("grid '\(parsed.name)': \(parsed.datasets.count) dataset(s), \(parsed.arms.count) arm(s), \(cells) settings, \(manifest.runs.count) runs; manifest \(SweepManifest.url(in: sweep).path)")
@@ -73,6 +74,25 @@ struct SweepStart: ParsableCommand {
                 throw ValidationError("\(failures.count) run(s) failed: \(failures.prefix(10).joined(separator: ", "))\(failures.count > 10 ? ", …" : ""); logs in \(sweep.path)/logs; re-run to retry")
             }
             print("collect the results with: mixuplab collect \(sweep.path)")
+        }
+    }
+
+    /// Refuses a grid whose runs `train` would refuse (unknown or inapplicable options, unknown
+    /// regularizers) or whose data paths do not exist, before anything runs: otherwise every run
+    /// of a large grid would fail the same way in its worker.
+    private func check(_ manifest: SweepManifest) throws {
+        _ = try PluginLoader.load(manifest.plugins)
+        for dataset in manifest.grid.datasets {
+            for key in ["data", "test-data", "data-dir"] {
+                if let path = dataset.options[key] ?? manifest.grid.options[key], !FileManager.default.fileExists(atPath: path) {
+                    throw ValidationError("\(grid): dataset '\(dataset.name)': --\(key) \(path) does not exist (relative paths start at \(manifest.workingDirectory))")
+                }
+            }
+        }
+        for run in manifest.runs {
+            do { _ = try Train.parse(run.arguments + ["--run-dir", "unused"]) } catch {
+                throw ValidationError("\(grid): run \(run.id) would fail: \(Train.message(for: error))")
+            }
         }
     }
 

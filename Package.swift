@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // `swift package generate-documentation` (the MixupLab.docc catalog); a command plugin only, never linked.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Sweep grids are written in YAML (`mixuplab sweep GRID`).
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev liblapacke-dev libfftw3-dev zlib1g-dev).
@@ -59,7 +61,9 @@ let package = Package(
         .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "MixupRegularizers", dependencies: ["MixupNN"]),
         .target(name: "MixupTraining", dependencies: ["MixupRegularizers", "SafeTensors"]),
-        .target(name: "MixupExperiments", dependencies: ["MixupTraining", "TabularData", "GraphData", "ImageData", "SpeechData"]),
+        .target(name: "MixupExperiments", dependencies: [
+            "MixupTraining", "TabularData", "GraphData", "ImageData", "SpeechData", .product(name: "Yams", package: "Yams"),
+        ]),
         // The command line as a library (so user packages can add regularizers and reuse it) …
         .target(name: "MixupLabCLI", dependencies: [
             "MixupExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -4,7 +4,7 @@
 # reproducible and parallel test processes don't oversubscribe the cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh python3-venv
+scripts/setup.sh python3-venv slurm-wlm munge
 export OPENBLAS_NUM_THREADS=1
 # TensorBoard's own reader (PyPI `tensorboard`, in a venv outside the repo, created once: ~40 s)
 # checks our event files in TensorBoardTests; with MIXUPLAB_PYTHON set that test fails, never skips.
@@ -21,6 +21,13 @@ scripts/docs.sh
 # User regularizers both ways (compiled in, and `mixuplab --plugin`) on real data. These checks run
 # before swift test so that its summary stays the last line of the log.
 scripts/check-plugin-example.sh
+# A one-node Slurm on this machine (munged, slurmctld, slurmd; state in /tmp/mixuplab-slurm) for
+# SweepCommandTests' job-array test. A watcher stops the daemons once the test process (which
+# replaces this shell through exec below, keeping its pid) has exited.
+slurm_env="$(scripts/slurm-local.sh start)"   # fails the script if the daemons do not come up
+eval "$slurm_env"
+export MIXUPLAB_SLURM=1
+( while kill -0 $$ 2>/dev/null; do sleep 2; done; scripts/slurm-local.sh stop ) >/dev/null 2>&1 &
 # XCTest only: the suite has no Swift Testing tests, and its empty "0 tests" summary would otherwise close the log.
 # No testable imports (the tests use the public API only): `swift test` then compiles the modules
 # with the same flags as the `swift build -c release` above, instead of rebuilding them all.

@@ -149,9 +149,10 @@ public struct Ablation {
 
 /// Tables of ablation results.
 public enum AblationReport {
-    /// Markdown: one row per arm with mean ± sample standard deviation of test error (%).
+    /// Markdown: one row per arm with mean ± sample standard deviation of test error (%), at the
+    /// epoch of best validation accuracy (the paper's report) first, then at the last epoch.
     public static func markdown(_ runs: [Ablation.Run]) -> String {
-        var lines = ["| dataset | arm | test error, last epoch (%) | test error, best epoch (%) | validation error (%) | seeds | samples/s |",
+        var lines = ["| dataset | arm | test error, best-validation epoch (%) | test error, last epoch (%) | validation error, last epoch (%) | seeds | samples/s |",
                      "|---|---|---|---|---|---|---|"]
         for dataset in unique(runs.map(\.dataset)) {
             for arm in unique(runs.filter { $0.dataset == dataset }.map(\.arm)) {
@@ -162,7 +163,7 @@ public enum AblationReport {
                 let best = bestEpoch.count == group.count ? meanStdText(bestEpoch.map { 100 * $0 }) : "–"
                 let speed = group.map(\.samplesPerSecond).reduce(0, +) / Double(group.count)
                 lines.append(String(format: "| %@ | %@ | %@ | %@ | %@ | %d | %.0f |", dataset, arm,
-                                    meanStdText(group.map { 100 * $0.testError }), best, val, group.count, speed))
+                                    best, meanStdText(group.map { 100 * $0.testError }), val, group.count, speed))
             }
         }
         return lines.joined(separator: "\n")

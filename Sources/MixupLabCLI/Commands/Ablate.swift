@@ -71,5 +71,5 @@ func writeAblation(_ runs: [Ablation.Run], to outURL: URL) throws {
     try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
     try AblationReport.csv(runs).write(to: outURL.appendingPathComponent("ablation.csv"), atomically: true, encoding: .utf8)
     try (table + "\n").write(to: outURL.appendingPathComponent("ablation.md"), atomically: true, encoding: .utf8)
-    print("\nwrote \(outURL.path)/ablation.csv and ablation.md (test error at the last epoch and at the best epoch; mean ± sample std over seeds)")
+    print("\nwrote \(outURL.path)/ablation.csv and ablation.md (test error at the best-validation epoch and at the last epoch; mean ± sample std over seeds; for grids over α and η with selection on validation use `mixuplab sweep`)")
 }

@@ -1,0 +1,72 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a run directory says about a run. A run is complete when its worker wrote the marker
+/// `sweep-done.json` after `train` returned; a directory with `last.safetensors` but no marker was
+/// interrupted and resumes exactly; anything else starts afresh.
+public enum SweepRunState: Equatable, Sendable {
+    /// Not started, or killed before its first checkpoint.
+    case pending
+    /// Interrupted after `epochs` finished epochs (has a checkpoint).
+    case interrupted(epochs: Int)
+    /// A worker holds its lock now, `epochs` epochs done.
+    case running(epochs: Int)
+    /// Complete: the worker wrote the marker.
+    case done
+
+    /// The name of the completion marker in a run directory.
+    public static let doneMarker = "sweep-done.json"
+
+    /// The state of the run in `directory`; `lock` tells whether a worker holds the run now.
+    public static func of(_ directory: URL, lock: URL? = nil) -> SweepRunState {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: directory.appendingPathComponent(doneMarker).path) { return .done }
+        let epochs = (try? String(contentsOf: directory.appendingPathComponent("metrics.jsonl"), encoding: .utf8))
+            .map { $0.split(separator: "\n").count } ?? 0
+        if let lock, SweepLock.isHeld(lock) { return .running(epochs: epochs) }
+        if fm.fileExists(atPath: directory.appendingPathComponent("last.safetensors").path) { return .interrupted(epochs: epochs) }
+        return .pending
+    }
+
+    /// Short text for status tables.
+    public var label: String {
+        switch self {
+        case .pending: "pending"
+        case let .interrupted(e): "interrupted after \(e) epochs"
+        case let .running(e): "running (\(e) epochs done)"
+        case .done: "done"
+        }
+    }
+}
+
+/// An exclusive `flock` on a file: a run is trained by one worker at a time, even when a killed
+/// sweep left its worker running and a new sweep starts the same run (the new one waits, then
+/// finds it done). The kernel releases the lock when the holder dies.
+public final class SweepLock {
+    private let fd: Int32
+
+    /// Takes the lock, waiting for the current holder if `wait` (else throws when it is held).
+    public init(_ url: URL, wait: Bool) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        fd = open(url.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SweepGridError("\(url.path): cannot open the run lock (errno \(errno))") }
+        if flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
+            let code = errno
+            close(fd)
+            throw SweepGridError("\(url.path): \(code == EWOULDBLOCK ? "another worker holds this run" : "cannot lock (errno \(code))")")
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// Whether some process holds the lock at `url` now.
+    public static func isHeld(_ url: URL) -> Bool {
+        let fd = open(url.path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 { flock(fd, LOCK_UN); return false }
+        return true
+    }
+}

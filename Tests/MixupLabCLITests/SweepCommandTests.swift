@@ -1,0 +1,236 @@
+import Foundation
+import MixupExperiments
+import MixupLabCLI
+import MixupTestSupport
+import XCTest
+
+/// `mixuplab sweep`, `sweep-run` and `collect` end to end: real worker subprocesses of the built
+/// `mixuplab` executable on the bundled CMC data, and (with MIXUPLAB_SLURM=1) a real Slurm.
+final class SweepCommandTests: XCTestCase {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The `mixuplab` executable next to this test bundle (or $MIXUPLAB_EXECUTABLE).
+    func executable() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["MIXUPLAB_EXECUTABLE"] { return path }
+        let bundle = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        var dir = URL(fileURLWithPath: bundle).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("mixuplab").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        throw XCTSkip("no mixuplab executable beside \(bundle); build it (swift build -c release) or set MIXUPLAB_EXECUTABLE")
+    }
+
+    /// A small grid on CMC: ERM and MixupE (one α, two η), two seeds → 6 runs.
+    func writeGrid(_ dir: URL, epochs: Int = 3, arms: String = "[erm, mixupe]", seeds: String = "[0, 1]",
+                   eta: String = "[0.01, 1]") throws -> String {
+        let cmc = Self.packageRoot.appendingPathComponent("Data/cmc/contraceptive.dat").path
+        let text = """
+        name: tiny
+        seeds: \(seeds)
+        alpha: [1]
+        eta: \(eta)
+        epochs: \(epochs)
+        options: {tensorboard: false}
+        datasets:
+          - {name: cmc, data: "\(cmc)"}
+        arms: \(arms)
+        """
+        let url = dir.appendingPathComponent("tiny.yaml")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func metricsWithoutTimes(_ file: URL) throws -> [String] {
+        try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map { line in
+            var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            object["trainSeconds"] = nil
+            object["samplesPerSecond"] = nil
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }
+    }
+
+    func testLocalWorkersRunEveryRunOnceARerunSkipsThemAndCollectSelectsOnValidation() throws {
+        let exe = try executable()
+        let dir = try makeTemporaryDirectory()
+        let grid = try writeGrid(dir)
+        let out = dir.appendingPathComponent("sweep")
+        try mixuplab(["sweep", grid, "--out", out.path, "--workers", "2", "--executable", exe])
+        let manifest = try SweepManifest.read(from: out)
+        XCTAssertEqual(manifest.runs.map(\.id), ["cmc/erm/s0", "cmc/erm/s1", "cmc/mixupe/a1-e0.01/s0", "cmc/mixupe/a1-e0.01/s1",
+                                                 "cmc/mixupe/a1-e1/s0", "cmc/mixupe/a1-e1/s1"])
+        var stamps: [Date] = []
+        for run in manifest.runs {
+            let runDir = manifest.directory(of: run, in: out)
+            XCTAssertEqual(SweepRunState.of(runDir), .done, run.id)
+            XCTAssertEqual(try metricsWithoutTimes(runDir.appendingPathComponent("metrics.jsonl")).count, 3, run.id)
+            stamps.append(try XCTUnwrap(FileManager.default.attributesOfItem(atPath: runDir.appendingPathComponent("metrics.jsonl").path)[.modificationDate] as? Date))
+        }
+        // Two seeds of ERM differ (each seeds initialisation and shuffling).
+        XCTAssertNotEqual(try metricsWithoutTimes(manifest.directory(of: manifest.runs[0], in: out).appendingPathComponent("metrics.jsonl")),
+                          try metricsWithoutTimes(manifest.directory(of: manifest.runs[1], in: out).appendingPathComponent("metrics.jsonl")))
+
+        try mixuplab(["sweep", grid, "--out", out.path, "--workers", "2", "--executable", exe])
+        for (run, stamp) in zip(manifest.runs, stamps) {
+            let file = manifest.directory(of: run, in: out).appendingPathComponent("metrics.jsonl")
+            XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date, stamp, "\(run.id) ran again")
+        }
+
+        try mixuplab(["collect", out.path])
+        let table = try String(contentsOf: out.appendingPathComponent("collected/table.md"), encoding: .utf8)
+        let (_, results, missing) = try SweepResult.load(sweep: out)
+        XCTAssertTrue(missing.isEmpty)
+        let selection = SweepSelection(results)
+        XCTAssertEqual(table, SweepReport.markdown(selection) + "\n")
+        let mixupe = try XCTUnwrap(selection.rows.first { $0.arm == "mixupe" })
+        let others = results.filter { $0.run.arm == "mixupe" && $0.run.eta != mixupe.selected.eta }
+        XCTAssertGreaterThanOrEqual(mixupe.selected.meanBestValidation, others.map(\.bestValidationAccuracy).reduce(0, +) / 2)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("collected/plots/cmc-mixupe-eta.svg").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("collected/table.tex").path))
+
+        // A different grid in the same directory is refused rather than mixed with these runs.
+        let other = try writeGrid(dir.appendingPathComponent("other").creatingDirectory(), seeds: "[0]")
+        XCTAssertEqual(mixuplabError(["sweep", other, "--out", out.path, "--executable", exe]),
+                       "\(out.path)/sweep.json holds a different grid (6 runs of 'tiny'); use another --out or remove it")
+    }
+
+    func testAKilledWorkerResumesExactlyAndAKilledSweepContinuesWhenRunAgain() throws {
+        let exe = try executable()
+        let dir = try makeTemporaryDirectory()
+        let grid = try writeGrid(dir, epochs: 40, arms: "[mixupe]", seeds: "[0]", eta: "[0.1]")
+        let reference = dir.appendingPathComponent("reference")
+        try mixuplab(["sweep", grid, "--out", reference.path, "--executable", exe])
+
+        // The manifest only (--slurm --no-submit), then one worker that is killed mid-run.
+        let out = dir.appendingPathComponent("killed")
+        try mixuplab(["sweep", grid, "--out", out.path, "--slurm", "--no-submit", "--executable", exe])
+        let manifest = try SweepManifest.read(from: out)
+        let runDir = manifest.directory(of: manifest.runs[0], in: out)
+        let worker = Process()
+        worker.executableURL = URL(fileURLWithPath: exe)
+        worker.arguments = ["sweep-run", out.path, "--index", "0"]
+        worker.standardOutput = FileHandle.nullDevice
+        try worker.run()
+        let metrics = runDir.appendingPathComponent("metrics.jsonl")
+        while worker.isRunning, ((try? String(contentsOf: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 3 {
+            usleep(2_000)
+        }
+        kill(worker.processIdentifier, SIGKILL)
+        worker.waitUntilExit()
+        guard case let .interrupted(epochs) = SweepRunState.of(runDir) else {
+            return XCTFail("the worker finished before it could be killed (state \(SweepRunState.of(runDir))); raise the epochs")
+        }
+        XCTAssertLessThan(epochs, 40)
+
+        try mixuplab(["sweep", grid, "--out", out.path, "--executable", exe])
+        XCTAssertEqual(SweepRunState.of(runDir), .done)
+        let log = try String(contentsOf: manifest.log(of: manifest.runs[0], in: out), encoding: .utf8)
+        XCTAssertTrue(log.contains("--resume"), log)
+        XCTAssertEqual(try metricsWithoutTimes(metrics),
+                       try metricsWithoutTimes(manifest.directory(of: manifest.runs[0], in: reference).appendingPathComponent("metrics.jsonl")))
+
+        // Kill the sweep itself (SIGKILL, so its worker lives on as an orphan) and run it again: the
+        // new worker waits for the orphan's lock, then finds the run complete; nothing is trained twice.
+        let again = dir.appendingPathComponent("sweep-killed")
+        let sweep = Process()
+        sweep.executableURL = URL(fileURLWithPath: exe)
+        sweep.arguments = ["sweep", grid, "--out", again.path, "--workers", "1"]
+        sweep.standardOutput = FileHandle.nullDevice
+        try sweep.run()
+        let run = try XCTUnwrap(manifest.runs.first)
+        let orphanMetrics = manifest.directory(of: run, in: again).appendingPathComponent("metrics.jsonl")
+        while sweep.isRunning, ((try? String(contentsOf: orphanMetrics, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 3 {
+            usleep(2_000)
+        }
+        kill(sweep.processIdentifier, SIGKILL)
+        sweep.waitUntilExit()
+        let lockFile = manifest.lock(of: run, in: again)
+        guard case .running = SweepRunState.of(manifest.directory(of: run, in: again), lock: lockFile) else {
+            return XCTFail("the orphaned worker was not running after the sweep was killed (state \(SweepRunState.of(manifest.directory(of: run, in: again), lock: lockFile)))")
+        }
+        try mixuplab(["sweep", grid, "--out", again.path, "--executable", exe])
+        XCTAssertEqual(SweepRunState.of(manifest.directory(of: run, in: again)), .done)
+        XCTAssertFalse(SweepLock.isHeld(lockFile), "the orphan finished and released its lock")
+        let againLog = try String(contentsOf: manifest.log(of: run, in: again), encoding: .utf8)
+        XCTAssertTrue(againLog.contains("another worker holds it; waiting") && againLog.contains("complete, skipped"), againLog)
+        XCTAssertEqual(try metricsWithoutTimes(orphanMetrics),
+                       try metricsWithoutTimes(manifest.directory(of: run, in: reference).appendingPathComponent("metrics.jsonl")))
+    }
+
+    func testBadSweepInputsAreRefusedNamingThePathAndCause() throws {
+        let dir = try makeTemporaryDirectory()
+        let missing = dir.appendingPathComponent("none.yaml").path
+        let out = dir.appendingPathComponent("s").path
+        XCTAssertTrue(mixuplabError(["sweep", missing, "--out", out])?.hasPrefix("\(missing): cannot read the grid file") ?? false)
+        XCTAssertEqual(mixuplabError(["collect", out]),
+                       "\(out)/sweep.json: no sweep manifest; start the sweep with `mixuplab sweep GRID --out \(out)`")
+        let grid = try writeGrid(dir)
+        XCTAssertEqual(mixuplabError(["sweep", grid, "--out", out, "--max-concurrent", "2"]),
+                       "--partition, --time, --cpus-per-task, --mem, --max-concurrent, --runs-per-task and --no-submit apply to --slurm")
+        try mixuplab(["sweep", grid, "--out", out, "--slurm", "--no-submit"])
+        XCTAssertEqual(mixuplabError(["collect", out]),
+                       "6 run(s) of \(out) are not complete (first: cmc/erm/s0); finish the sweep or pass --partial")
+        XCTAssertEqual(mixuplabError(["sweep-run", out, "--index", "6"]),
+                       "\(out)/sweep.json has runs 0…5; --index/--task 6 is outside")
+        XCTAssertEqual(mixuplabError(["sweep-run", out]), "give exactly one of --index and --task")
+
+        // Grids that every run would fail on are refused before anything runs.
+        let typo = dir.appendingPathComponent("typo.yaml")
+        try String(contentsOfFile: grid, encoding: .utf8).replacingOccurrences(of: "tensorboard: false", with: "batchsize: 5")
+            .write(to: typo, atomically: true, encoding: .utf8)
+        let typoError = mixuplabError(["sweep", typo.path, "--out", dir.appendingPathComponent("t").path]) ?? "accepted"
+        XCTAssertTrue(typoError.hasPrefix("\(typo.path): run cmc/erm/s0 would fail: ") && typoError.contains("batchsize"), typoError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("t/sweep.json").path))
+        let noData = dir.appendingPathComponent("nodata.yaml")
+        try String(contentsOfFile: grid, encoding: .utf8).replacingOccurrences(of: "contraceptive.dat", with: "missing.dat")
+            .write(to: noData, atomically: true, encoding: .utf8)
+        let noDataError = mixuplabError(["sweep", noData.path, "--out", dir.appendingPathComponent("n").path]) ?? "accepted"
+        XCTAssertTrue(noDataError.hasPrefix("\(noData.path): dataset 'cmc': --data ") && noDataError.contains("missing.dat does not exist"), noDataError)
+    }
+
+    /// Needs a running Slurm (scripts/slurm-local.sh start; scripts/test.sh does it and sets MIXUPLAB_SLURM=1).
+    func testSlurmJobArrayGivesTheSameTableAsLocalWorkers() throws {
+        guard ProcessInfo.processInfo.environment["MIXUPLAB_SLURM"] == "1" else {
+            throw XCTSkip("set MIXUPLAB_SLURM=1 with a running Slurm (eval \"$(scripts/slurm-local.sh start)\")")
+        }
+        let exe = try executable()
+        let dir = try makeTemporaryDirectory()
+        let grid = try writeGrid(dir)
+        let local = dir.appendingPathComponent("local"), slurm = dir.appendingPathComponent("slurm")
+        try mixuplab(["sweep", grid, "--out", local.path, "--workers", "2", "--executable", exe])
+        try mixuplab(["sweep", grid, "--out", slurm.path, "--slurm", "--cpus-per-task", "1", "--max-concurrent", "2",
+                      "--runs-per-task", "2", "--time", "00:10:00", "--executable", exe])
+        let script = try String(contentsOf: slurm.appendingPathComponent("slurm/sweep.sbatch"), encoding: .utf8)
+        XCTAssertTrue(script.contains("#SBATCH --array=0-2%2"), script)
+        let manifest = try SweepManifest.read(from: slurm)
+        let deadline = Date().addingTimeInterval(600)
+        while !manifest.runs.allSatisfy({ SweepRunState.of(manifest.directory(of: $0, in: slurm)) == .done }) {
+            guard Date() < deadline else {
+                try? mixuplab(["sweep", "status", slurm.path])
+                return XCTFail("the Slurm array did not finish in 10 minutes; see \(slurm.path)/slurm/*.out")
+            }
+            Thread.sleep(forTimeInterval: 1)
+        }
+        try mixuplab(["sweep", "status", slurm.path])
+        try mixuplab(["collect", local.path])
+        try mixuplab(["collect", slurm.path])
+        for file in ["table.md", "table.csv", "table.tex"] {
+            XCTAssertEqual(try String(contentsOf: slurm.appendingPathComponent("collected/\(file)"), encoding: .utf8),
+                           try String(contentsOf: local.appendingPathComponent("collected/\(file)"), encoding: .utf8), file)
+        }
+        for run in manifest.runs {
+            XCTAssertEqual(try metricsWithoutTimes(manifest.directory(of: run, in: slurm).appendingPathComponent("metrics.jsonl")),
+                           try metricsWithoutTimes(manifest.directory(of: run, in: local).appendingPathComponent("metrics.jsonl")), run.id)
+        }
+    }
+}
+
+private extension URL {
+    /// Creates the directory (and parents) and returns it.
+    func creatingDirectory() throws -> URL {
+        try FileManager.default.createDirectory(at: self, withIntermediateDirectories: true)
+        return self
+    }
+}

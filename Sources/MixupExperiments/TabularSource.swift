@@ -55,7 +55,8 @@ public struct TabularSource: Sendable {
         }
         return LoadedSplits(name: url.deletingPathExtension().lastPathComponent,
                             train: convert(splits.train), validation: convert(splits.validation),
-                            test: convert(splits.test), classNames: splits.train.classNames)
+                            test: convert(splits.test), classNames: splits.train.classNames,
+                            preparation: .tabular(splits.encoder))
     }
 }
 
@@ -67,11 +68,14 @@ public struct LoadedSplits {
     public var validation: ClassificationData<Float>
     public var test: ClassificationData<Float>
     public var classNames: [String]
+    /// How raw inputs became these features (recorded in checkpoints for `evaluate`/`predict`).
+    public var preparation: InputPreparation
 
     /// Splits from their parts (e.g. synthetic data in tests).
     public init(name: String, train: ClassificationData<Float>, validation: ClassificationData<Float>,
-                test: ClassificationData<Float>, classNames: [String]) {
+                test: ClassificationData<Float>, classNames: [String], preparation: InputPreparation = .none) {
         self.name = name
+        self.preparation = preparation
         self.train = train
         self.validation = validation
         self.test = test

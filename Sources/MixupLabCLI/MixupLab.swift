@@ -12,7 +12,7 @@ public struct MixupLab: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mixuplab",
         abstract: "Mixup and MixupE research toolkit: train, run ablations, study q and Theorem 1.",
-        subcommands: [Train.self, Ablate.self, Regularizers.self, CompareQ.self, DiagnoseAlpha.self, PlotCurves.self, TheoremOne.self])
+        subcommands: [Train.self, Evaluate.self, Predict.self, Export.self, Ablate.self, Regularizers.self, CompareQ.self, DiagnoseAlpha.self, PlotCurves.self, TheoremOne.self])
 
     @OptionGroup var plugins: PluginOptions
 

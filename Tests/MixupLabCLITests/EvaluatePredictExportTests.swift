@@ -12,19 +12,23 @@ import XCTest
 final class EvaluatePredictExportTests: XCTestCase {
     // MARK: Data
 
-    /// A headerless CSV of three classes decided by two numeric features and a colour column,
-    /// `rows` rows from `seed` (values far from 0 so standardisation matters).
-    func tabularCSV(rows: Int, seed: UInt64, extraColumn: Bool = false, classNames: [String] = ["low", "mid", "high"]) -> String {
+    /// An ARFF file of three classes decided by two numeric features and a nominal colour, `rows`
+    /// rows from `seed` (values far from 0, so the recorded standardisation matters, and a one-hot
+    /// column, so the recorded category list matters).
+    func tabularARFF(rows: Int, seed: UInt64, extraColumn: Bool = false, classNames: [String] = ["low", "mid", "high"]) -> String {
         var rng = SeededGenerator(seed: seed)
         let colours = ["red", "green", "blue"]
-        return (0..<rows).map { i -> String in
+        let header = ["@relation synthetic", "@attribute x numeric", "@attribute y numeric", "@attribute colour {red,green,blue}"]
+            + (extraColumn ? ["@attribute z numeric"] : []) + ["@attribute class {\(classNames.joined(separator: ","))}", "@data"]
+        let data = (0..<rows).map { i -> String in
             let x = Double.random(in: 0...10, using: &rng), y = Double.random(in: 100...200, using: &rng)
             let colour = colours[i % 3]
             let score = x / 10 + (y - 100) / 100 + (colour == "blue" ? 0.5 : 0)
             let label = score < 0.8 ? 0 : score < 1.4 ? 1 : 2
             let cells = [String(format: "%.3f", x), String(format: "%.3f", y), colour] + (extraColumn ? ["1"] : [])
             return (cells + [classNames[label]]).joined(separator: ",")
-        }.joined(separator: "\n") + "\n"
+        }
+        return (header + data).joined(separator: "\n") + "\n"
     }
 
     func lastMetrics(_ runDirectory: URL) throws -> EpochMetrics {
@@ -50,14 +54,16 @@ final class EvaluatePredictExportTests: XCTestCase {
 
     func testTabularEvaluateReproducesTheTrainersTestScoresAndPredictRecomputesTheSameAccuracy() throws {
         let dir = try makeTemporaryDirectory("tabular")
-        let train = try write(Array(tabularCSV(rows: 240, seed: 1).utf8), to: dir, "train.csv")
-        let test = try write(Array(tabularCSV(rows: 90, seed: 2).utf8), to: dir, "test.csv")
+        let train = try write(Array(tabularARFF(rows: 240, seed: 1).utf8), to: dir, "train.arff")
+        let test = try write(Array(tabularARFF(rows: 90, seed: 2).utf8), to: dir, "test.arff")
         let run = dir.appendingPathComponent("run")
         try mixuplab(["train", "--data", train.path, "--test-data", test.path, "--model", "mlp", "--hidden", "12",
-                      "--method", "erm", "--epochs", "4", "--seed", "5", "--run-dir", run.path])
+                      "--method", "erm", "--epochs", "20", "--lr", "0.01", "--seed", "5", "--run-dir", run.path])
         let checkpoint = run.appendingPathComponent("last.safetensors").path
+        // A model that has learnt something, so predictions differ between classes and rows.
+        XCTAssertGreaterThan(try XCTUnwrap(lastMetrics(run).testAccuracy), 0.6)
 
-        // The trainer scored test.csv with the training statistics; evaluate must find the same numbers
+        // The trainer scored test.arff with the training statistics; evaluate must find the same numbers
         // from the checkpoint alone.
         let report = dir.appendingPathComponent("report.json")
         try mixuplab(["evaluate", "--checkpoint", checkpoint, "--data", test.path, "--out", report.path])
@@ -66,23 +72,24 @@ final class EvaluatePredictExportTests: XCTestCase {
         XCTAssertEqual(json["samples"] as? Int, 90)
         XCTAssertEqual(json["accuracy"] as! Double, try XCTUnwrap(metrics.testAccuracy), accuracy: 1e-12)
         XCTAssertEqual(json["meanLoss"] as! Double, try XCTUnwrap(metrics.testLoss), accuracy: 1e-4)
-        XCTAssertEqual(json["classNames"] as? [String], ["high", "low", "mid"], "byte order of the class names")
+        XCTAssertEqual(json["classNames"] as? [String], ["low", "mid", "high"], "the ARFF's declared class order")
         let confusion = json["confusion"] as! [[Int]]
         XCTAssertEqual(confusion.flatMap { $0 }.reduce(0, +), 90)
 
-        // predict: one row per line of test.csv, true labels as in the file, accuracy recomputed from the rows.
+        // predict: one row per data line of test.arff, true labels as in the file, accuracy recomputed from the rows.
         let preds = dir.appendingPathComponent("preds.csv")
         try mixuplab(["predict", "--checkpoint", checkpoint, "--data", test.path, "--out", preds.path])
         let (header, rows) = try predictionRows(preds)
         XCTAssertEqual(Array(header.prefix(7)), ["sample", "true", "true_index", "predicted", "predicted_index", "correct", "loss"])
-        XCTAssertEqual(Array(header.dropFirst(7)), ["logit_high", "logit_low", "logit_mid", "prob_high", "prob_low", "prob_mid"])
+        XCTAssertEqual(Array(header.dropFirst(7)), ["logit_low", "logit_mid", "logit_high", "prob_low", "prob_mid", "prob_high"])
         XCTAssertEqual(rows.count, 90)
-        let fileClasses = try String(contentsOf: test, encoding: .utf8).split(separator: "\n").map { String($0.split(separator: ",").last!) }
+        let fileClasses = try String(contentsOf: test, encoding: .utf8).split(separator: "\n").dropFirst(6)
+            .map { String($0.split(separator: ",").last!) }
         XCTAssertEqual(rows.map { $0["true"]! }, fileClasses)
-        XCTAssertEqual(rows.first?["sample"], "test.csv:1")
+        XCTAssertEqual(rows.first?["sample"], "test.arff:7", "the first data line, after 6 header lines")
         let correct = rows.filter { $0["true"] == $0["predicted"] }.count
         XCTAssertEqual(Double(correct) / 90, json["accuracy"] as! Double, accuracy: 1e-12)
-        let names = ["high", "low", "mid"]
+        let names = ["low", "mid", "high"]
         for row in rows {
             let logits = names.map { Double(row["logit_\($0)"]!)! }, probs = names.map { Double(row["prob_\($0)"]!)! }
             XCTAssertEqual(probs.reduce(0, +), 1, accuracy: 1e-9)
@@ -100,24 +107,24 @@ final class EvaluatePredictExportTests: XCTestCase {
         let csv = dir.appendingPathComponent("confusion.csv")
         try mixuplab(["evaluate", "--checkpoint", checkpoint, "--data", test.path, "--out", csv.path])
         let csvLines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").map(String.init)
-        XCTAssertEqual(csvLines.first, "true,high,low,mid")
+        XCTAssertEqual(csvLines.first, "true,low,mid,high")
         XCTAssertEqual(csvLines.dropFirst().map { $0.split(separator: ",").dropFirst().map { Int($0)! } }, confusion)
     }
 
     func testEvaluateRefusesTabularDataWhoseColumnsOrClassesDifferFromTheCheckpoint() throws {
         let dir = try makeTemporaryDirectory("tabular-mismatch")
-        let train = try write(Array(tabularCSV(rows: 120, seed: 1).utf8), to: dir, "train.csv")
+        let train = try write(Array(tabularARFF(rows: 120, seed: 1).utf8), to: dir, "train.arff")
         let run = dir.appendingPathComponent("run")
         try mixuplab(["train", "--data", train.path, "--model", "mlp", "--hidden", "4", "--method", "erm", "--epochs", "1",
                       "--run-dir", run.path])
         let checkpoint = run.appendingPathComponent("last.safetensors").path
-        let wide = try write(Array(tabularCSV(rows: 20, seed: 3, extraColumn: true).utf8), to: dir, "wide.csv")
+        let wide = try write(Array(tabularARFF(rows: 20, seed: 3, extraColumn: true).utf8), to: dir, "wide.arff")
         let wideError = try XCTUnwrap(mixuplabError(["evaluate", "--checkpoint", checkpoint, "--data", wide.path]))
-        XCTAssertTrue(wideError.contains("wide.csv") && wideError.contains("4") && wideError.contains("3"), wideError)
-        let renamed = try write(Array(tabularCSV(rows: 20, seed: 3, classNames: ["low", "mid", "top"]).utf8), to: dir, "renamed.csv")
+        XCTAssertTrue(wideError.contains("wide.arff") && wideError.contains("'z'"), wideError)
+        let renamed = try write(Array(tabularARFF(rows: 20, seed: 3, classNames: ["low", "mid", "top"]).utf8), to: dir, "renamed.arff")
         let classError = try XCTUnwrap(mixuplabError(["predict", "--checkpoint", checkpoint, "--data", renamed.path,
                                                       "--out", dir.appendingPathComponent("p.csv").path]))
-        XCTAssertTrue(classError.contains("renamed.csv") && classError.contains("top"), classError)
+        XCTAssertTrue(classError.contains("renamed.arff") && classError.contains("top"), classError)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("p.csv").path))
         // A checkpoint without the model record (an older or hand-made file) is refused with the reason.
         let bare = dir.appendingPathComponent("bare.safetensors")
@@ -193,6 +200,56 @@ final class EvaluatePredictExportTests: XCTestCase {
         try write([0, 0, 8, 3] + u32(images) + u32(height) + u32(width) + (0..<(images * height * width)).map { UInt8($0 % 256) },
                   to: directory, "t10k-images-idx3-ubyte")
         try write([0, 0, 8, 1] + u32(images) + (0..<images).map { UInt8($0 % 10) }, to: directory, "t10k-labels-idx1-ubyte")
+    }
+
+    // MARK: Speech
+
+    /// A Speech Commands layout of three words, six noisy tones each (clip4 validation, clip5 test).
+    func makeSpeechCommands() throws -> URL {
+        let root = try makeTemporaryDirectory("speech-commands")
+        var rng = SeededGenerator(seed: 8)
+        var validation: [String] = [], testing: [String] = []
+        for (w, word) in ["yes", "no", "up"].enumerated() {
+            for k in 0..<6 {
+                let frequency = 300.0 * Double(w + 1)
+                let samples = (0..<16000).map { t in Int(8000 * sin(2 * Double.pi * frequency * Double(t) / 16000) + 500 * rng.normal()) }
+                try write(WAVBuilder.pcm16File(samples, rate: 16000), to: root, "\(word)/clip\(k).wav")
+                if k == 4 { validation.append("\(word)/clip\(k).wav") }
+                if k == 5 { testing.append("\(word)/clip\(k).wav") }
+            }
+        }
+        try write(Array(validation.joined(separator: "\n").utf8), to: root, "validation_list.txt")
+        try write(Array(testing.joined(separator: "\n").utf8), to: root, "testing_list.txt")
+        return root
+    }
+
+    func testSpeechCheckpointRecomputesSpectrogramsWithItsSettingsAndScoresTheTestClipsAsTheTrainerDid() throws {
+        let root = try makeSpeechCommands()
+        let dir = try makeTemporaryDirectory("speech")
+        let run = dir.appendingPathComponent("run")
+        try mixuplab(["train", "--dataset", "speech-commands", "--data-dir", root.path, "--cache-dir", dir.appendingPathComponent("cache").path,
+                      "--model", "lenet", "--method", "erm", "--epochs", "2", "--run-dir", run.path])
+        let checkpoint = run.appendingPathComponent("last.safetensors").path
+        // A fresh cache: the spectrograms are recomputed from the WAVs with the recorded settings.
+        let report = dir.appendingPathComponent("report.json")
+        try mixuplab(["evaluate", "--checkpoint", checkpoint, "--data-dir", root.path, "--cache-dir",
+                      dir.appendingPathComponent("fresh-cache").path, "--out", report.path])
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as! [String: Any]
+        let metrics = try lastMetrics(run)
+        XCTAssertEqual(json["samples"] as? Int, 3)
+        XCTAssertEqual(json["classNames"] as? [String], ["no", "up", "yes"])
+        XCTAssertEqual(json["accuracy"] as! Double, try XCTUnwrap(metrics.testAccuracy), accuracy: 1e-12)
+        XCTAssertEqual(json["meanLoss"] as! Double, try XCTUnwrap(metrics.testLoss), accuracy: 1e-4)
+        let preds = dir.appendingPathComponent("preds.csv")
+        try mixuplab(["predict", "--checkpoint", checkpoint, "--data", root.path, "--split", "all", "--cache-dir",
+                      dir.appendingPathComponent("fresh-cache").path, "--out", preds.path])
+        let (_, rows) = try predictionRows(preds)
+        XCTAssertEqual(rows.count, 18)
+        XCTAssertEqual(Set(rows.map { $0["sample"]! }), Set(["yes", "no", "up"].flatMap { w in (0..<6).map { "\(w)/clip\($0).wav" } }))
+        for row in rows { XCTAssertEqual(row["true"], String(row["sample"]!.split(separator: "/")[0])) }
+        // --dataset must name a layout of the checkpoint's own domain.
+        let tabular = try XCTUnwrap(mixuplabError(["evaluate", "--checkpoint", checkpoint, "--data", root.path, "--dataset", "cifar10"]))
+        XCTAssertTrue(tabular.contains("cifar10") && tabular.contains("speech"), tabular)
     }
 
     // MARK: Export of every architecture

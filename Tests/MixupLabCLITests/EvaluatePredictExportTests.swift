@@ -252,6 +252,38 @@ final class EvaluatePredictExportTests: XCTestCase {
         XCTAssertTrue(tabular.contains("cifar10") && tabular.contains("speech"), tabular)
     }
 
+    // MARK: Graphs
+
+    func testGraphFoldCheckpointScoresItsOwnTestGraphsAsTheTrainerDid() throws {
+        let mutag = try sharedData("graphs/MUTAG/MUTAG_A.txt").deletingLastPathComponent()
+        let dir = try makeTemporaryDirectory("graphs")
+        let run = dir.appendingPathComponent("run")
+        try mixuplab(["train", "--data", mutag.path, "--folds", "2", "--fold", "1", "--gin-layers", "2", "--gin-hidden", "8",
+                      "--method", "erm", "--epochs", "3", "--run-dir", run.path])
+        let fold = run.appendingPathComponent("fold-01")
+        let preds = dir.appendingPathComponent("preds.csv")
+        try mixuplab(["predict", "--checkpoint", fold.appendingPathComponent("last.safetensors").path, "--data", mutag.path,
+                      "--out", preds.path])
+        let (_, rows) = try predictionRows(preds)
+        XCTAssertEqual(rows.count, 188)
+        XCTAssertEqual(Set(rows.map { $0["true"]! }), ["-1", "1"], "MUTAG's class values")
+        // The fold's test graphs, found independently of the command, scored as the trainer scored them.
+        let source = try GraphDatasetSource(directory: mutag)
+        var spec = RunSpec(data: .graphs(source), model: ModelSpec(kind: .gin), configuration: TrainingConfiguration())
+        spec.foldCount = 2
+        let testGraphs = try spec.graphFolds(source)[0].testIndices
+        XCTAssertEqual(testGraphs.map { rows[$0]["true_index"]! }, testGraphs.map { String(source.labels[$0]) })
+        let correct = testGraphs.filter { rows[$0]["true_index"] == rows[$0]["predicted_index"] }.count
+        let metrics = try lastMetrics(fold)
+        XCTAssertEqual(Double(correct) / Double(testGraphs.count), try XCTUnwrap(metrics.testAccuracy), accuracy: 1e-12)
+        let meanLoss = testGraphs.map { Double(rows[$0]["loss"]!)! }.reduce(0, +) / Double(testGraphs.count)
+        XCTAssertEqual(meanLoss, try XCTUnwrap(metrics.testLoss), accuracy: 1e-4)
+        // A GIN has no reference PyTorch definition: export says so.
+        let error = try XCTUnwrap(mixuplabError(["export", "--checkpoint", fold.appendingPathComponent("last.safetensors").path,
+                                                 "--weights-only", "--out", dir.appendingPathComponent("gin.safetensors").path]))
+        XCTAssertTrue(error.contains("gin") && error.contains("no reference PyTorch definition"), error)
+    }
+
     // MARK: Export of every architecture
 
     /// A checkpoint of `model` trained one epoch on 16 random 3×32×32 images of 3 classes, written

@@ -45,6 +45,24 @@ public struct CheckpointedModel {
         self.model = model
     }
 
+    /// Logits `[N, outputs]` for prepared inputs: their features, or their graphs for a GIN.
+    public func logits(for inputs: LabelledInputs, chunkSize: Int = 256) throws -> Tensor<Float> {
+        guard let graphs = inputs.graphs else { return try logits(inputs.features, chunkSize: chunkSize) }
+        guard let gin = model as? GIN<Float> else {
+            throw ExperimentError("\(url.path) holds a \(manifest.model.kind.rawValue), which does not read graphs")
+        }
+        var out: [Float] = []
+        try gin.evaluating {
+            var start = 0
+            while start < graphs.graphCount {
+                let end = min(graphs.graphCount, start + chunkSize)
+                out += gin.logits(for: try graphs.input(graphs: Array(start..<end), as: Float.self)).value.scalars
+                start = end
+            }
+        }
+        return Tensor(shape: [graphs.graphCount, manifest.outputCount], scalars: out)
+    }
+
     /// Logits `[N, outputs]` for `features` (`[N, …inputShape]`), computed in evaluation mode in
     /// chunks of `chunkSize` samples.
     public func logits(_ features: Tensor<Float>, chunkSize: Int = 256) throws -> Tensor<Float> {

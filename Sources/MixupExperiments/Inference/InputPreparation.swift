@@ -2,7 +2,7 @@ import TabularData
 
 /// How raw inputs became the model's features during training, recorded in a checkpoint so new
 /// data can be prepared identically (`mixuplab evaluate`/`predict`): the fitted tabular encoding,
-/// the image channel statistics, the speech spectrogram settings, or the graph node features.
+/// the image channel statistics, the speech spectrogram settings, or the TU node-feature construction.
 public enum InputPreparation: Codable, Sendable {
     /// Tabular rows: the `FeatureEncoder` fitted on the training split (schema, fills, one-hot, standardisation).
     case tabular(FeatureEncoder)
@@ -10,8 +10,8 @@ public enum InputPreparation: Codable, Sendable {
     case images(ImagePreparation)
     /// Speech: log spectrograms with these settings (each clip normalised on its own).
     case speech(SpeechPreparation)
-    /// Graphs: the node-feature width the GIN reads.
-    case graphs(nodeFeatures: Int)
+    /// Graphs: how TU node features were built (source, degree cap, the node-label values one-hot encoded).
+    case graphs(GraphPreparation)
     /// Features given directly (e.g. synthetic splits built in code): nothing to reapply.
     case none
 
@@ -77,5 +77,29 @@ public struct SpeechPreparation: Codable, Sendable {
         self.normalize = normalize
         self.zeroCrossings = zeroCrossings
         self.kaiserBeta = kaiserBeta
+    }
+}
+
+/// How a TU dataset's node features were built for a GIN: the feature source, the degree cap, and
+/// the node-label and class values in index order, so new graphs get the same one-hot columns and labels.
+public struct GraphPreparation: Codable, Sendable {
+    /// The `NodeFeatureSource` raw value (`automatic`, `nodeLabels`, …).
+    public var featureSource: String
+    /// Degree cap of degree features.
+    public var maxDegree: Int
+    /// Node-label values in one-hot column order (empty without node labels).
+    public var nodeLabelValues: [Int]
+    /// Graph class values in label order.
+    public var classValues: [Int]
+    /// Node-feature width the GIN reads.
+    public var featureCount: Int
+
+    /// A record of the node-feature construction.
+    public init(featureSource: String, maxDegree: Int, nodeLabelValues: [Int], classValues: [Int], featureCount: Int) {
+        self.featureSource = featureSource
+        self.maxDegree = maxDegree
+        self.nodeLabelValues = nodeLabelValues
+        self.classValues = classValues
+        self.featureCount = featureCount
     }
 }

@@ -11,10 +11,13 @@ public struct LabelledInputs {
     public var sampleNames: [String]
     /// The data's path, for reports.
     public var source: String
+    /// Graphs: the dataset whose graphs are the samples (then `features` is empty).
+    public var graphs: GraphDatasetSource?
 
     /// Inputs from their parts.
-    public init(features: Tensor<Float>, labels: [Int], sampleNames: [String], source: String) {
+    public init(features: Tensor<Float>, labels: [Int], sampleNames: [String], source: String, graphs: GraphDatasetSource? = nil) {
         self.features = features
+        self.graphs = graphs
         self.labels = labels
         self.sampleNames = sampleNames
         self.source = source

@@ -2,6 +2,7 @@ import Foundation
 import ImageData
 import MixupCore
 import SpeechData
+import GraphData
 import TabularData
 
 extension ModelManifest {
@@ -23,9 +24,11 @@ extension ModelManifest {
         case let .speech(preparation):
             return try loadSpeech(path: path, preparation: preparation, dataset: dataset ?? preparation.dataset,
                                   split: split ?? .test, cacheDirectory: cacheDirectory)
-        case .graphs:
-            throw ExperimentError("evaluate and predict do not support graph (GIN) checkpoints yet: a TU dataset's node labels "
-                                  + "would need the training run's label-to-feature mapping, which is not recorded")
+        case let .graphs(preparation):
+            if let split, split != .all {
+                throw ExperimentError("--split \(split.rawValue) applies to image and speech folders; a TU dataset is read whole")
+            }
+            return try loadGraphs(path: path, preparation: preparation)
         case .none:
             throw ExperimentError("this checkpoint's model was trained on features built in code (no recorded input preparation), "
                                   + "so new data cannot be prepared for it")
@@ -49,6 +52,27 @@ extension ModelManifest {
         return LabelledInputs(features: Tensor(shape: [encoded.count, encoded.featureCount], scalars: encoded.features),
                               labels: encoded.labels, sampleNames: table.lineNumbers.map { "\(url.lastPathComponent):\($0)" },
                               source: path)
+    }
+
+    private func loadGraphs(path: String, preparation: GraphPreparation) throws -> LabelledInputs {
+        guard let featureSource = NodeFeatureSource(rawValue: preparation.featureSource) else {
+            throw ExperimentError("unknown node-feature source '\(preparation.featureSource)' in the checkpoint")
+        }
+        let source = try GraphDatasetSource(directory: URL(fileURLWithPath: path),
+                                            options: TUDatasetOptions(nodeFeatures: featureSource, maxDegree: preparation.maxDegree))
+        let d = source.dataset
+        guard d.nodeLabelValues == preparation.nodeLabelValues else {
+            throw ExperimentError("\(path): node labels \(d.nodeLabelValues) differ from the checkpoint's \(preparation.nodeLabelValues), "
+                                  + "so their one-hot features would mean other things")
+        }
+        guard d.classValues == preparation.classValues else {
+            throw ExperimentError("\(path): graph classes \(d.classValues) differ from the checkpoint's \(preparation.classValues)")
+        }
+        guard d.featureCount == preparation.featureCount, [d.featureCount] == inputShape else {
+            throw ExperimentError("\(path): graphs have \(d.featureCount) node features, the checkpoint's GIN reads \(inputShape)")
+        }
+        return LabelledInputs(features: Tensor(zeros: [0]), labels: d.labels, sampleNames: (0..<d.graphCount).map { "graph\($0 + 1)" },
+                              source: path, graphs: source)
     }
 
     private func loadImages(path: String, preparation: ImagePreparation, dataset: String, split: InferenceSplit) throws -> LabelledInputs {

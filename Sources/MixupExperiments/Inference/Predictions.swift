@@ -24,7 +24,7 @@ public struct Predictions {
     public init(model: CheckpointedModel, inputs: LabelledInputs) throws {
         let manifest = model.manifest
         guard inputs.count > 0 else { throw ExperimentError("\(inputs.source): no samples to score") }
-        let logitTensor = try model.logits(inputs.features)
+        let logitTensor = try model.logits(for: inputs)
         let d = manifest.outputCount, classes = manifest.classNames.count
         if let bad = inputs.labels.first(where: { $0 < 0 || $0 >= classes }) {
             throw ExperimentError("\(inputs.source): label \(bad) is outside the checkpoint's \(classes) classes")

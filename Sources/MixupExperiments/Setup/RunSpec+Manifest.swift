@@ -12,8 +12,12 @@ extension RunSpec {
         case let .graphs(source):
             return ModelManifest(dataset: source.name, model: model, inputShape: [source.featureCount],
                                  outputCount: loss.outputCount(classes: source.classCount),
-                                 classNames: (0..<source.classCount).map(String.init), loss: loss,
-                                 input: .graphs(nodeFeatures: source.featureCount))
+                                 classNames: source.dataset.classValues.map(String.init), loss: loss,
+                                 input: .graphs(GraphPreparation(featureSource: source.dataset.featureSource.rawValue,
+                                                                 maxDegree: source.dataset.maxDegree,
+                                                                 nodeLabelValues: source.dataset.nodeLabelValues,
+                                                                 classValues: source.dataset.classValues,
+                                                                 featureCount: source.featureCount)))
         }
     }
 }

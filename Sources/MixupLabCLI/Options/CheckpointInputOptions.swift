@@ -9,7 +9,7 @@ extension InferenceSplit: ExpressibleByArgument {}
 public struct CheckpointInputOptions: ParsableArguments {
     @Option(help: "A checkpoint written by `mixuplab train` (e.g. runs/NAME/best.safetensors).")
     public var checkpoint: String
-    @Option(help: "Tabular file to score (same columns and classes as the training file), or an image/speech dataset folder.")
+    @Option(help: "Tabular file to score (same columns and classes as the training file), a TU graph folder, or an image/speech dataset folder.")
     public var data: String?
     @Option(help: "Image or speech dataset folder (same as --data for those domains).")
     public var dataDir: String?

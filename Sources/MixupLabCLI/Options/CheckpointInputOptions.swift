@@ -7,18 +7,25 @@ extension InferenceSplit: ExpressibleByArgument {}
 /// The checkpoint and the new data of `evaluate` and `predict`: the data is prepared as the
 /// checkpoint records (tabular encoding, image channel statistics, spectrogram settings).
 public struct CheckpointInputOptions: ParsableArguments {
+    /// The checkpoint file (`--checkpoint`).
     @Option(help: "A checkpoint written by `mixuplab train` (e.g. runs/NAME/best.safetensors).")
     public var checkpoint: String
+    /// The data to score (`--data`): a tabular file, a TU folder, or an image/speech folder.
     @Option(help: "Tabular file to score (same columns and classes as the training file), a TU graph folder, or an image/speech dataset folder.")
     public var data: String?
+    /// An image or speech folder (`--data-dir`, same as `--data`).
     @Option(help: "Image or speech dataset folder (same as --data for those domains).")
     public var dataDir: String?
+    /// Another layout of the same domain to read the folder with (`--dataset`).
     @Option(help: "Read the folder with another layout of the same domain (e.g. mnist for a fashion-mnist model; default: the checkpoint's).")
     public var dataset: String?
+    /// Which image/speech files to score (`--split`, default test).
     @Option(help: "Images/speech: which files to score: test (default), train (every non-test file) or all.")
     public var split: InferenceSplit?
+    /// Spectrogram cache folder (`--cache-dir`).
     @Option(help: "Speech: where computed spectrograms are cached (default $XDG_CACHE_HOME/mixuplab/spectrograms, else ~/.cache/mixuplab/spectrograms).")
     public var cacheDir: String?
+    /// Whether to use the weight average instead of the raw weights (`--ema`).
     @Flag(help: "Use the run's moving average of the weights (trained with --ema) instead of the raw weights.")
     public var ema = false
 

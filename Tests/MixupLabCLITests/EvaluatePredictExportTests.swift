@@ -111,6 +111,32 @@ final class EvaluatePredictExportTests: XCTestCase {
         XCTAssertEqual(csvLines.dropFirst().map { $0.split(separator: ",").dropFirst().map { Int($0)! } }, confusion)
     }
 
+    func testEvaluateWithEMAScoresTheWeightAverageAsTheTrainerDid() throws {
+        let dir = try makeTemporaryDirectory("ema")
+        let train = try write(Array(tabularARFF(rows: 200, seed: 4).utf8), to: dir, "train.arff")
+        let test = try write(Array(tabularARFF(rows: 60, seed: 5).utf8), to: dir, "test.arff")
+        let run = dir.appendingPathComponent("run")
+        try mixuplab(["train", "--data", train.path, "--test-data", test.path, "--model", "mlp", "--hidden", "8", "--method", "erm",
+                      "--epochs", "6", "--lr", "0.01", "--ema", "0.9", "--run-dir", run.path])
+        let checkpoint = run.appendingPathComponent("last.safetensors").path
+        let metrics = try lastMetrics(run)
+        for (flag, accuracy, loss) in [([String](), metrics.testAccuracy, metrics.testLoss), (["--ema"], metrics.emaTestAccuracy, metrics.emaTestLoss)] {
+            let report = dir.appendingPathComponent("report\(flag.count).json")
+            try mixuplab(["evaluate", "--checkpoint", checkpoint, "--data", test.path, "--out", report.path] + flag)
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as! [String: Any]
+            XCTAssertEqual(json["accuracy"] as! Double, try XCTUnwrap(accuracy), accuracy: 1e-12, "\(flag)")
+            XCTAssertEqual(json["meanLoss"] as! Double, try XCTUnwrap(loss), accuracy: 1e-4, "\(flag)")
+        }
+        XCTAssertNotEqual(metrics.testLoss, metrics.emaTestLoss, "the average differs from the raw weights, so the test tells them apart")
+        // Without a weight average in the checkpoint, --ema is refused with the reason.
+        let plain = dir.appendingPathComponent("plain")
+        try mixuplab(["train", "--data", train.path, "--model", "mlp", "--hidden", "4", "--method", "erm", "--epochs", "1",
+                      "--run-dir", plain.path])
+        let error = try XCTUnwrap(mixuplabError(["evaluate", "--checkpoint", plain.appendingPathComponent("last.safetensors").path,
+                                                 "--data", test.path, "--ema"]))
+        XCTAssertTrue(error.contains("without --ema"), error)
+    }
+
     func testEvaluateRefusesTabularDataWhoseColumnsOrClassesDifferFromTheCheckpoint() throws {
         let dir = try makeTemporaryDirectory("tabular-mismatch")
         let train = try write(Array(tabularARFF(rows: 120, seed: 1).utf8), to: dir, "train.arff")

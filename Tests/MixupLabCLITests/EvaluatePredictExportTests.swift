@@ -159,6 +159,17 @@ final class EvaluatePredictExportTests: XCTestCase {
         XCTAssertTrue(bareError.contains("bare.safetensors") && bareError.contains("records no model"), bareError)
     }
 
+    func testTrainingOnDataWhoseStatisticsOverflowStopsWithAClearErrorInsteadOfWritingAnUnreadableRecord() throws {
+        let dir = try makeTemporaryDirectory("overflow")
+        // Every fifth row is ±1e308, so whichever rows the split trains on, their variance overflows.
+        let rows = (0..<40).map { i in "\(i % 5 == 0 ? (i % 10 == 0 ? "1e308" : "-1e308") : String(i % 7)),\(i % 2 == 0 ? "a" : "b")" }
+        let data = try write(Array(rows.joined(separator: "\n").utf8), to: dir, "huge.csv")
+        let error = try XCTUnwrap(mixuplabError(["train", "--data", data.path, "--model", "mlp", "--hidden", "4", "--method", "erm",
+                                                 "--epochs", "1", "--run-dir", dir.appendingPathComponent("run").path]))
+        XCTAssertTrue(error.contains("huge"), error)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("run/last.safetensors").path))
+    }
+
     // MARK: Images
 
     func testLeNetCheckpointEvaluatesTheFashionMNISTTestSetAsTheTrainerDidAndRefusesOtherShapes() throws {

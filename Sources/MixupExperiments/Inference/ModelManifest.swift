@@ -40,11 +40,18 @@ public struct ModelManifest: Codable, Sendable {
         self.input = input
     }
 
-    /// Key-sorted JSON, so identical runs write identical bytes.
+    /// Key-sorted JSON, so identical runs write identical bytes. Throws a clear error when a recorded
+    /// statistic is not finite (JSON has no NaN or infinity), naming where it is.
     public func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        do {
+            return String(decoding: try encoder.encode(self), as: UTF8.self)
+        } catch let EncodingError.invalidValue(value, context) {
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            throw ExperimentError("\(dataset): the model record for checkpoints holds the non-finite value \(value) at \(path) "
+                                  + "(a data statistic overflowed; check the data for extreme values)")
+        }
     }
 
     /// The manifest in a checkpoint's metadata; `file` names the checkpoint in errors.

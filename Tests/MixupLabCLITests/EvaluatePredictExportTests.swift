@@ -323,9 +323,9 @@ final class EvaluatePredictExportTests: XCTestCase {
 
     // MARK: Export of every architecture
 
-    /// A checkpoint of `model` trained one epoch on 16 random 3×32×32 images of 3 classes, written
+    /// A checkpoint of `model` trained `epochs` epochs on 16 random 3×32×32 images of 3 classes, written
     /// through `RunSpec` as `train` does (so it carries the model record).
-    func imageCheckpoint(_ model: ModelSpec, in directory: URL) throws -> URL {
+    func imageCheckpoint(_ model: ModelSpec, in directory: URL, epochs: Int = 1) throws -> URL {
         var data = TestData(seed: 7)
         let features = Tensor<Float>(data.tensor([16, 3, 32, 32]))
         let labels = (0..<16).map { $0 % 3 }
@@ -333,7 +333,7 @@ final class EvaluatePredictExportTests: XCTestCase {
         let splits = LoadedSplits(name: "synthetic", train: split, validation: split, test: split, classNames: ["a", "b", "c"])
         var configuration = TrainingConfiguration()
         configuration.method = .erm
-        configuration.epochs = 1
+        configuration.epochs = epochs
         configuration.batchSize = 8
         let spec = RunSpec(data: .splits(splits), model: model, configuration: configuration)
         let run = try spec.makeRun()
@@ -398,7 +398,9 @@ final class EvaluatePredictExportTests: XCTestCase {
         let dir = try makeTemporaryDirectory("export-torch")
         for spec in exportableModels {
             let name = spec.kind.rawValue
-            let checkpoint = try imageCheckpoint(spec, in: dir.appendingPathComponent(name))
+            // 15 epochs (30 steps): batch-norm running statistics near the activations' own, so the logits
+            // depend on the input and equal logits mean something (check_export.py checks that they vary).
+            let checkpoint = try imageCheckpoint(spec, in: dir.appendingPathComponent(name), epochs: 15)
             let exported = dir.appendingPathComponent("\(name).safetensors")
             try mixuplab(["export", "--checkpoint", checkpoint.path, "--weights-only", "--out", exported.path])
             let model = try CheckpointedModel(contentsOf: checkpoint)

@@ -59,7 +59,9 @@ public struct ImageSource {
         }
         let classNames = train.classNames ?? (0..<train.classCount).map(String.init)
         return LoadedSplits(name: kind.rawValue, train: normalize(trainPart), validation: normalize(valPart),
-                            test: normalize(convert(test)), classNames: classNames)
+                            test: normalize(convert(test)), classNames: classNames,
+                            preparation: .images(ImagePreparation(dataset: kind.rawValue, channelMean: mean.scalars,
+                                                                  channelStd: std.scalars)))
     }
 
     private func convert(_ d: ImageDataset) -> ClassificationData<Float> {

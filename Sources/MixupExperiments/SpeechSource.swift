@@ -62,6 +62,7 @@ public struct SpeechSource {
                                       labels: d.labels, classCount: split.classNames.count)
         }
         return LoadedSplits(name: kind.rawValue, train: try convert(split.train), validation: try convert(split.validation),
-                            test: try convert(split.test), classNames: split.classNames)
+                            test: try convert(split.test), classNames: split.classNames,
+                            preparation: .speech(SpeechPreparation(kind.rawValue, preprocessor)))
     }
 }

@@ -96,7 +96,8 @@ public struct TabularSource: Sendable {
         }
         var loaded = LoadedSplits(name: url.deletingPathExtension().lastPathComponent,
                                   train: convert(splits.train), validation: convert(splits.validation),
-                                  test: convert(splits.test), classNames: splits.train.classNames)
+                                  test: convert(splits.test), classNames: splits.train.classNames,
+                                  preparation: .tabular(splits.encoder))
         loaded.origin = path
         return loaded
     }
@@ -124,11 +125,14 @@ public struct LoadedSplits {
     public var classNames: [String]
     /// Where the data came from (file or folder), named in validation errors; defaults to `name`.
     public var origin: String?
+    /// How raw inputs became these features (recorded in checkpoints for `evaluate`/`predict`).
+    public var preparation: InputPreparation
 
     /// Splits from their parts (e.g. synthetic data in tests).
     public init(name: String, train: ClassificationData<Float>, validation: ClassificationData<Float>,
-                test: ClassificationData<Float>, classNames: [String]) {
+                test: ClassificationData<Float>, classNames: [String], preparation: InputPreparation = .none) {
         self.name = name
+        self.preparation = preparation
         self.train = train
         self.validation = validation
         self.test = test

@@ -11,8 +11,8 @@ public struct MixupLab: ParsableCommand {
     /// The subcommands and their one-line descriptions.
     public static let configuration = CommandConfiguration(
         commandName: "mixuplab",
-        abstract: "Mixup and MixupE research toolkit: train, run ablations, study q and Theorem 1.",
-        subcommands: [Train.self, Ablate.self, Sweep.self, SweepRunCommand.self, Collect.self, Regularizers.self, CompareQ.self, DiagnoseAlpha.self, PlotCurves.self, TheoremOne.self])
+        abstract: "Mixup and MixupE research toolkit: train, evaluate, predict and export, run ablations and sweeps, study q and Theorem 1.",
+        subcommands: [Train.self, Evaluate.self, Predict.self, Export.self, Ablate.self, Sweep.self, SweepRunCommand.self, Collect.self, Regularizers.self, CompareQ.self, DiagnoseAlpha.self, PlotCurves.self, TheoremOne.self])
 
     @OptionGroup var plugins: PluginOptions
 

@@ -47,8 +47,10 @@ public struct RunSpec {
 
     /// A fresh run with `configuration` (default: the spec's), for `fold` (0-based, graphs only).
     public func makeRun(configuration: TrainingConfiguration? = nil, fold: Int? = nil) throws -> any TrainingRun<Float> {
-        let run = try makeLoop(configuration: configuration ?? self.configuration, fold: fold)
+        let config = configuration ?? self.configuration
+        let run = try makeLoop(configuration: config, fold: fold)
         run.writesTensorBoard = writesTensorBoard
+        run.extraCheckpointMetadata[ModelManifest.metadataKey] = try manifest(loss: config.loss).json()
         return run
     }
 

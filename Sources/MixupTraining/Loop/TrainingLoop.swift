@@ -26,6 +26,9 @@ public final class TrainingLoop<Objective: TrainingObjective> {
     /// epoch scalars, appended at each epoch's end). Not part of `configuration`: it changes no
     /// number, so a run may resume with it switched.
     public var writesTensorBoard = true
+    /// Extra string metadata written into every checkpoint (e.g. the model record `RunSpec` adds
+    /// so `evaluate`/`predict` can rebuild the model); the loop's own keys take precedence.
+    public var extraCheckpointMetadata: [String: String] = [:]
     /// Metrics of completed epochs.
     public private(set) var history: [EpochMetrics] = []
     /// Called after every optimisation step (e.g. to measure the model every K iterations).
@@ -245,7 +248,8 @@ public final class TrainingLoop<Objective: TrainingObjective> {
     }
 
     private func checkpoint(_ metadata: [String: String]) -> Checkpoint<Scalar> {
-        var checkpoint = Checkpoint(model: model, optimizer: optimizer, metadata: metadata)
+        var checkpoint = Checkpoint(model: model, optimizer: optimizer,
+                                    metadata: metadata.merging(extraCheckpointMetadata) { own, _ in own })
         checkpoint.averagedWeights = weightAverage?.tensors ?? [:]
         return checkpoint
     }

@@ -21,6 +21,8 @@ public protocol TrainingRun<Scalar>: AnyObject {
     var runDirectory: RunDirectory? { get set }
     /// Whether a run directory also gets a TensorBoard event file (default true).
     var writesTensorBoard: Bool { get set }
+    /// Extra string metadata written into every checkpoint (the loop's own keys win).
+    var extraCheckpointMetadata: [String: String] { get set }
     /// Observers called after every step and every epoch.
     var onStep: [(StepEvent) throws -> Void] { get set }
     var onEpoch: [(EpochMetrics) throws -> Void] { get set }

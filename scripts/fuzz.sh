@@ -57,7 +57,7 @@ for parser in "${parsers[@]}"; do
   start=$(date +%s.%N)
   # -malloc_limit_mb: no single allocation over 256 MB from inputs of a few KB (a header that lies about sizes);
   # -rss_limit_mb: the whole process stays under 1 GB.
-  if "$exe" -jobs=1 -workers=1 "${mode[@]}" -max_len="${maxlen[$parser]}" -timeout=10 \
+  if "$exe" "${mode[@]}" -max_len="${maxlen[$parser]}" -timeout=10 \
        -rss_limit_mb=1024 -malloc_limit_mb=256 -print_final_stats=1 \
        -artifact_prefix="$findings/" "$corpus" "Fuzz/.seeds/$parser" >"$log" 2>&1; then
     result=ok

@@ -1,9 +1,12 @@
 import Foundation
 
+/// Scratch directories to remove when libFuzzer exits (it ends the process with `exit`, so `atexit` runs).
+nonisolated(unsafe) private var scratchDirectories: [URL] = []
+
 /// A per-process scratch directory in memory (`/dev/shm` when present), for parsers that only read files. Each
 /// harness reuses its files across inputs, so one execution costs a few small writes, not a directory creation.
 public struct FuzzScratch {
-    /// The directory; removed at exit by nobody (it lives in RAM and is named by process id), reused per input.
+    /// The directory, reused for every input and removed when the process exits.
     public let directory: URL
 
     /// Creates `/dev/shm/mixuplab-fuzz-<harness>-<pid>` (or the same under the temporary directory).
@@ -12,6 +15,10 @@ public struct FuzzScratch {
         directory = URL(fileURLWithPath: base)
             .appendingPathComponent("mixuplab-fuzz-\(harness)-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if scratchDirectories.isEmpty {
+            atexit { for url in scratchDirectories { try? FileManager.default.removeItem(at: url) } }
+        }
+        scratchDirectories.append(directory)
     }
 
     /// Writes `bytes` to `name` inside the directory (replacing it) and returns its URL.

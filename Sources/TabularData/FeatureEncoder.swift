@@ -142,7 +142,14 @@ public struct FeatureEncoder: Sendable {
                         let fill = fillValues[c], mean = means[offset], scale = scales[offset]
                         for (i, r) in rows.enumerated() {
                             let v = values[r].isNaN ? fill : values[r]
-                            out[i * width + offset] = Float((v - mean) / scale)
+                            let encoded = Float((v - mean) / scale)
+                            // A finite Double cell far outside the training range can still overflow Float.
+                            guard encoded.isFinite else {
+                                throw TabularDataError(file: table.source, line: table.lineNumbers[r],
+                                                       "column '\(column.name)': value \(v) standardizes to \(encoded) "
+                                                       + "(training mean \(mean), scale \(scale)); it is outside the Float range")
+                            }
+                            out[i * width + offset] = encoded
                         }
                         offset += 1
                     case .categorical(let categories):

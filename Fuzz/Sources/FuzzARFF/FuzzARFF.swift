@@ -3,7 +3,7 @@ import FuzzTabularChecks
 import TabularData
 
 /// ARFF harness: the mode byte picks the class attribute (last, or one named `class`); the rest is the file text,
-/// read in memory by `ARFFReader`, then run through `TabularPipeline`. Checks the `FuzzTabularChecks` invariants.
+/// read in memory by `ARFFReader` (again against its own schema), then run through `TabularPipeline`. Checks the `FuzzTabularChecks` invariants.
 @_cdecl("FuzzARFF_main")
 func fuzzARFFMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
     runFuzzer(argc: argc, argv: argv) { raw in
@@ -18,6 +18,7 @@ func fuzzARFFMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointe
             return
         }
         checkTable(table, lineCount: lineCount(text))
+        checkRereadMatchesItself(table) { try ARFFReader(options: options).read(text: text, name: "fuzz.arff", matching: $0) }
         checkPipeline(table, inputSize: raw.count)
     }
 }

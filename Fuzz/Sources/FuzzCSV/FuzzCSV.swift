@@ -3,7 +3,7 @@ import FuzzTabularChecks
 import TabularData
 
 /// CSV/KEEL `.dat` harness: the mode byte picks delimiter, class column, trimming, missing markers and categorical
-/// columns; the rest is the file text, read in memory by `DelimitedTableReader` and then run through
+/// columns; the rest is the file text, read in memory by `DelimitedTableReader` (again against its own schema) and run through
 /// `TabularPipeline`. Checks the table and split invariants of `FuzzTabularChecks`.
 @_cdecl("FuzzCSV_main")
 func fuzzCSVMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
@@ -28,6 +28,7 @@ func fuzzCSVMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
             return
         }
         checkTable(table, lineCount: lineCount(text))
+        checkRereadMatchesItself(table) { try DelimitedTableReader(options: options).read(text: text, name: "fuzz.csv", matching: $0) }
         checkPipeline(table, inputSize: raw.count)
     }
 }

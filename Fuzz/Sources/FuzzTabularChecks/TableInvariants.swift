@@ -68,3 +68,20 @@ public func lineCount(_ text: String) -> Int {
     for byte in text.utf8 where byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { count += 1 }
     return count
 }
+
+/// Reading a file again against its own schema (the way a separate test file is read `matching:` the training
+/// file) must succeed and give the same table: same labels, same cells (NaN for the same missing cells).
+public func checkRereadMatchesItself(_ table: RawTable, reread: (TableSchema) throws -> RawTable) {
+    let again: RawTable
+    do { again = try reread(table.schema) } catch {
+        invariant(false, "a file does not read against its own schema: \(error)")
+        return
+    }
+    invariant(again.schema == table.schema, "schema changed on re-reading")
+    invariant(again.labels == table.labels, "labels changed on re-reading")
+    for (c, values) in table.columnValues.enumerated() {
+        let other = again.columnValues[c]
+        invariant(values.count == other.count && zip(values, other).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) },
+                  "column \(table.schema.columns[c].name) changed on re-reading")
+    }
+}

@@ -9,7 +9,7 @@
 # Inputs start from seeds written by Fuzz/make-seeds.py and grow in Fuzz/.corpus/<parser>/ (kept between runs);
 # a crash, failed invariant, timeout (> 10 s for one input) or allocation above the limits below leaves its input
 # in Fuzz/.findings/<parser>/ and makes the script exit non-zero. Reproduce one with
-#   Fuzz/.build/release/Fuzz<Name> Fuzz/.findings/<parser>/crash-…
+#   SWIFT_BACKTRACE=enable=no Fuzz/.build/release/Fuzz<Name> Fuzz/.findings/<parser>/crash-…
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +22,7 @@ while (($#)); do
     --runs) mode=(-runs="$2"); shift ;;
     --time) mode=(-max_total_time="$2"); shift ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     csv|arff|idx|cifar|wav|tu|safetensors|runconfig) parsers+=("$1") ;;
     *) echo "fuzz.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac

@@ -40,8 +40,11 @@ declare -A maxlen=([csv]=4096 [arff]=4096 [idx]=4096 [cifar]=6400 [wav]=4096 [tu
 if ((build)); then
   # -parse-as-library: the harness defines <Target>_main itself (SwiftPM aliases main to it) and hands over to
   # libFuzzer's driver; lld, because gold fails on the fuzzer runtime's duplicate `main`.
-  (cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library \
-     -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld)
+  # Only the harnesses asked for: the run-config one alone pulls in the engine (MixupCore … MixupTraining).
+  for parser in "${parsers[@]}"; do
+    (cd Fuzz && swift build -c release --product "${target[$parser]}" -Xswiftc -sanitize=fuzzer \
+       -Xswiftc -parse-as-library -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld)
+  done
 fi
 rm -rf Fuzz/.seeds && python3 Fuzz/make-seeds.py Fuzz/.seeds
 # fatalError/precondition traps (SIGILL) go straight to libFuzzer, which saves the input; Swift's backtracer

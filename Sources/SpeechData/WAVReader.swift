@@ -184,11 +184,16 @@ public enum WAVReader {
                         let d = Double(bitPattern: u)
                         guard d.isFinite else { throw fail(p, "float sample is \(d)") }
                         v = Float(d)
+                        guard v.isFinite else { throw fail(p, "64-bit float sample \(d) is outside the 32-bit float range") }
                     }
                     acc += v
                     p += bytesPerSample
                 }
                 o[f] = channels == 1 ? acc : acc * inv
+                // Finite float channels can still sum past Float.greatestFiniteMagnitude.
+                guard o[f].isFinite else {
+                    throw fail(p - fmt.blockAlign, "frame \(f) mixes to \(o[f]) (its float channels sum beyond the 32-bit float range)")
+                }
             }
         }
         return WAVAudio(samples: out, sampleRate: fmt.sampleRate, channelCount: channels,

@@ -105,6 +105,11 @@ public struct FeatureEncoder: Sendable {
                     means.append(mean); scales.append(variance.squareRoot())
                 }
             case .categorical(let categories):
+                // A categorical column whose every cell is missing has no category to one-hot or to fill with.
+                guard !categories.isEmpty else {
+                    throw TabularDataError(file: table.source, "column '\(column.name)' is categorical but has no "
+                                           + "categories (every cell is missing); drop the column or give it values")
+                }
                 var counts = [Int](repeating: 0, count: categories.count)
                 for r in rows where !values[r].isNaN {
                     let k = Int(values[r])

@@ -79,6 +79,31 @@ final class WAVReaderTests: XCTestCase {
         assertError(bytes, offset: 44 + 4, contains: "nan")
     }
 
+    /// Found by `scripts/fuzz.sh wav` (a float64 mono file whose second sample is the bytes e2 e2 e2 e2 e2 e2 e2 e2,
+    /// about −1e170): the sample became −∞ in the Float output instead of an error.
+    func testFloat64SampleBeyondFloatRangeIsRejectedAtItsOffset() {
+        var d = WAVBuilder()
+        for bits in [Double(0.125).bitPattern, 0xE2E2_E2E2_E2E2_E2E2] {
+            d.u32(Int(bits & 0xFFFF_FFFF)); d.u32(Int(bits >> 32))
+        }
+        let bytes = WAVBuilder.file { w in
+            w.chunk("fmt ", WAVBuilder.fmtBody(tag: 3, channels: 1, rate: 8000, bits: 64))
+            w.chunk("data", d.bytes)
+        }
+        assertError(bytes, offset: 44 + 8, contains: "outside the 32-bit float range")
+    }
+
+    /// Two finite float32 channels near Float.greatestFiniteMagnitude sum to +∞ when mixed to mono.
+    func testFloatChannelsWhoseMixOverflowsAreRejectedAtTheFrame() {
+        var d = WAVBuilder()
+        for v: Float in [0.5, 0.5, 3e38, 3e38] { d.u32(Int(v.bitPattern)) }
+        let bytes = WAVBuilder.file { w in
+            w.chunk("fmt ", WAVBuilder.fmtBody(tag: 3, channels: 2, rate: 8000, bits: 32))
+            w.chunk("data", d.bytes)
+        }
+        assertError(bytes, offset: 44 + 8, contains: "frame 1 mixes to inf")
+    }
+
     func testStereoIsMixedToMonoByAveraging() throws {
         // frames (L, R): (16384, 0), (−32768, 32767 − 1), (8192, 8192)
         let audio = try decode(WAVBuilder.pcm16File([16384, 0, -32768, 32766, 8192, 8192], rate: 8000, channels: 2))

@@ -118,6 +118,25 @@ final class FeatureEncoderTests: XCTestCase {
         assertTabularError(try FeatureEncoder.fit(a, rows: []), startsWith: "a.csv:", contains: ["zero training rows"])
     }
 
+    /// Found by `scripts/fuzz.sh csv` (mode byte 0x35: `;`-separated, class first, empty cells missing, column 1
+    /// discovered-categorical; text `.1\x01\x015.1\x01s\x01\x17\x175;`): a categorical column whose every cell is
+    /// missing has zero categories, and fitting indexed the mode of an empty count list (trap).
+    func testCategoricalColumnWithEveryCellMissingIsAnErrorNotATrap() throws {
+        let options = DelimitedReadOptions(categoricalColumns: [0: .discovered])
+        let table = try DelimitedTableReader(options: options).read(text: "?,a\n?,b\n?,a\n", name: "missing.csv")
+        assertTabularError(try FeatureEncoder.fit(table, rows: [0, 1, 2]), startsWith: "missing.csv:",
+                           contains: ["x0", "no categories", "every cell is missing"])
+    }
+
+    /// Found by `scripts/fuzz.sh csv` (a test-split cell parsed as 6e71 in a column whose training scale is 5.7):
+    /// (v − mean) / scale is finite as a Double but +∞ as a Float, and the ∞ went into the encoded features.
+    func testValueOutsideTheFloatRangeAfterStandardizingIsAnErrorNamingColumnAndLine() throws {
+        let train = try DelimitedTableReader().read(text: "1,a\n2,b\n3,a\n", name: "train.csv")
+        let test = try DelimitedTableReader().read(text: "2,a\n6e71,b\n", name: "test.csv", matching: train.schema)
+        let encoder = try FeatureEncoder.fit(train, rows: [0, 1, 2])
+        assertTabularError(try encoder.encode(test), startsWith: "test.csv:2:", contains: ["x0", "6e+71", "Float range"])
+    }
+
     func testRawTableInitializerValidatesShapes() {
         let schema = TableSchema(columns: [ColumnSchema(name: "c", kind: .categorical(["p"]))], classNames: ["a"])
         assertTabularError(try RawTable(source: "bad", schema: schema, columnValues: [[3]], labels: [0]),

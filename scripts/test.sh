@@ -21,6 +21,10 @@ scripts/docs.sh
 # User regularizers both ways (compiled in, and `mixuplab --plugin`) on real data. These checks run
 # before swift test so that its summary stays the last line of the log.
 scripts/check-plugin-example.sh
+# Every file parser under libFuzzer for ~10 s each (Fuzz/ is a package of its own; its sanitizer build
+# of the parser modules takes ~2.5 minutes). A crash or a broken invariant fails the run; findings are
+# kept in Fuzz/.findings. The run-config harness is left to `scripts/fuzz.sh` (it builds the engine too).
+scripts/fuzz.sh --smoke csv arff idx cifar wav tu safetensors
 # A one-node Slurm on this machine (munged, slurmctld, slurmd; state in /tmp/mixuplab-slurm) for
 # SweepCommandTests' job-array test. A watcher stops the daemons once the test process (which
 # replaces this shell through exec below, keeping its pid) has exited.

@@ -12,6 +12,7 @@ public struct MixupLab: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mixuplab",
         abstract: "Mixup and MixupE research toolkit: train, run ablations, study q and Theorem 1.",
+        version: VersionReport.text,
         subcommands: [Train.self, Ablate.self, Regularizers.self, CompareQ.self, DiagnoseAlpha.self, PlotCurves.self, TheoremOne.self])
 
     @OptionGroup var plugins: PluginOptions

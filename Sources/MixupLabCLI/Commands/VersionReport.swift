@@ -1,0 +1,18 @@
+import MixupCore
+
+/// What `mixuplab --version` prints: the toolkit's version, the OpenBLAS core this process runs
+/// (and who chose it) and the CPU's vector features, so a slow run can be traced to its kernels.
+public enum VersionReport {
+    /// MixupLab's version.
+    public static let version = "0.11.0"
+
+    /// Three lines: version; OpenBLAS version and core with its verdict; CPU model and features.
+    public static var text: String {
+        let core = BLASCore.current
+        return """
+        mixuplab \(version)
+        OpenBLAS \(core.openBLASVersion ?? "(version unknown)") core: \(core)
+        CPU: \(core.cpu)
+        """
+    }
+}

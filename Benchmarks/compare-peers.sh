@@ -8,6 +8,7 @@
 # Usage: Benchmarks/compare-peers.sh
 # Environment: WORKLOADS="W1 W2 W3"  ARMS="erm mixup mixupe-approx mixupe-exact"  THREADS="1 2"
 #              FRAMEWORKS="mixuplab torch jax"  PEERS_VENV=~/.cache/mixuplab/peers-venv
+#              REPEATS=N (timed blocks per row for both sides; default per workload, W3: 2)
 # The peers' venv lives outside the package and is created on first use (pip install torch jax
 # jaxlib: several GB, minutes). Raw RESULT lines of the last run: Benchmarks/.build/compare-peers-last.txt.
 set -euo pipefail
@@ -18,6 +19,8 @@ ARMS="${ARMS:-erm mixup mixupe-approx mixupe-exact}"
 THREADS="${THREADS:-1 2}"
 FRAMEWORKS="${FRAMEWORKS:-mixuplab torch jax}"
 PEERS_VENV="${PEERS_VENV:-$HOME/.cache/mixuplab/peers-venv}"
+extra=()
+if [[ -n "${REPEATS:-}" ]]; then extra=(--repeats "$REPEATS"); fi
 
 if [[ " $FRAMEWORKS " == *" torch "* || " $FRAMEWORKS " == *" jax "* ]]; then
     if ! "$PEERS_VENV/bin/python" -c 'import torch, jax' 2>/dev/null; then
@@ -51,9 +54,9 @@ fi
 run_one() {  # framework workload arm threads
     local fw=$1 w=$2 arm=$3 t=$4 line
     if [[ $fw == mixuplab ]]; then
-        line=$("$bench" "$w" "$arm" --threads "$t" 2>&1 | grep '^RESULT' || true)
+        line=$("$bench" "$w" "$arm" --threads "$t" "${extra[@]}" 2>&1 | grep '^RESULT' || true)
     else
-        line=$(OMP_NUM_THREADS=$t "$PEERS_VENV/bin/python" "$here/Peers/step_peers.py" "$fw" "$w" "$arm" --threads "$t" 2>&1 | grep '^RESULT' || true)
+        line=$(OMP_NUM_THREADS=$t "$PEERS_VENV/bin/python" "$here/Peers/step_peers.py" "$fw" "$w" "$arm" --threads "$t" "${extra[@]}" 2>&1 | grep '^RESULT' || true)
     fi
     if [[ -z $line ]]; then line="RESULT framework=$fw workload=$w arm=$arm threads=$t median=- best=- peak_rss_mb=- failed=1"; fi
     echo "$line" | tee -a "$results" >&2

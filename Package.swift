@@ -76,8 +76,12 @@ let package = Package(
         // … and the `mixuplab` executable, which only calls it. Its symbols are exported
         // (`--export-dynamic`) so that a plugin loaded with `--plugin` binds its references to
         // MixupLab to this executable's copy — one `RegularizerRegistry`, not two.
-        .executableTarget(name: "mixuplab", dependencies: ["MixupLabCLI"],
+        .executableTarget(name: "mixuplab", dependencies: ["MixupCore", "MixupLabCLI"],
                           linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]),
+
+        // Times training steps of the peer-comparison workloads (Benchmarks/compare.sh); not a product.
+        .executableTarget(name: "mixuplab-step-bench", dependencies: ["MixupCore", "MixupNN", "MixupTraining"],
+                          path: "Sources/StepBenchmark"),
 
         // Dataset adapters: one module per domain, none of them knows about training.
         .target(name: "TabularData", dependencies: ["SeededRandom"]),

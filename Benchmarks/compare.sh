@@ -16,6 +16,9 @@ if ! swift package benchmark --no-progress "$@" > "$report" 2>&1; then
     exit 1
 fi
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+# Header: the OpenBLAS core and CPU the numbers were measured on (printed by EngineBenchmarks).
+grep -m1 '^BLAS-CORE: ' "$report" | sed 's/^BLAS-CORE: /OpenBLAS core: /' || echo "OpenBLAS core: (not reported)"
+grep -m1 '^BLAS-CPU: ' "$report" | sed 's/^BLAS-CPU: /CPU: /' || true
 
 # package-benchmark's text tables: a benchmark's name on the line before its table's top border,
 # then rows "│ metric │ p0 │ p25 │ p50 │ …". Collect the p50 column of our rate metrics.

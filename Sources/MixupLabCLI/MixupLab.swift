@@ -12,6 +12,7 @@ public struct MixupLab: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mixuplab",
         abstract: "Mixup and MixupE research toolkit: train, evaluate, predict and export, run ablations and sweeps, study q and Theorem 1.",
+        version: VersionReport.text,
         subcommands: [Train.self, Evaluate.self, Predict.self, Export.self, Ablate.self, Sweep.self, SweepRunCommand.self, Collect.self, Regularizers.self, CompareQ.self, DiagnoseAlpha.self, PlotCurves.self, TheoremOne.self])
 
     @OptionGroup var plugins: PluginOptions

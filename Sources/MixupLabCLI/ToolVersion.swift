@@ -1,14 +1,11 @@
-import CBLAS
+import MixupCore
 
-/// The version of mixuplab and the BLAS it runs on, as run records store them.
+/// The version of mixuplab and the BLAS it runs on, as `--version` prints them and run records store them.
 public enum ToolVersion {
     /// This release of the toolkit.
-    public static let current = "0.10.0"
+    public static let current = "0.11.0"
 
-    /// OpenBLAS's kernel family for this CPU (`openblas_get_corename()`, e.g. `Haswell`): runs on
-    /// different cores may differ in the last bits.
-    public static var openBLASCore: String {
-        guard let name = openblas_get_corename() else { return "unknown" }
-        return String(cString: name)
-    }
+    /// The OpenBLAS kernel family this process runs (``/MixupCore/BLASCore``'s name, e.g. `Haswell`):
+    /// runs on different cores may differ in the last bits.
+    public static var openBLASCore: String { BLASCore.current.name }
 }

@@ -11,6 +11,9 @@ let benchmarks: @Sendable () -> Void = {
     // One BLAS thread everywhere: the machine has two shared cores, and tests/training pin one
     // thread too. `BLAS.threadCount` and raw `cblas_sgemm` share the same OpenBLAS instance.
     BLAS.threadCount = 1
+    // The kernels every number below depends on, for compare.sh's header (a fallback core warns too).
+    print("BLAS-CORE: \(BLASCore.current)")
+    print("BLAS-CPU: \(BLASCore.current.cpu)")
 
     registerMatmulBenchmarks()
     registerMLPStepBenchmark()

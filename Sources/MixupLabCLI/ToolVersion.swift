@@ -5,7 +5,7 @@ public enum ToolVersion {
     /// This release of the toolkit.
     public static let current = "0.11.0"
 
-    /// The OpenBLAS kernel family this process runs (``/MixupCore/BLASCore``'s name, e.g. `Haswell`):
+    /// The OpenBLAS kernel family this process runs (`BLASCore.current.name` from MixupCore, e.g. `Haswell`):
     /// runs on different cores may differ in the last bits.
     public static var openBLASCore: String { BLASCore.current.name }
 }

@@ -122,6 +122,17 @@ final class RunRecordTests: XCTestCase {
         withExtendedLifetime(lock) {}
     }
 
+    func testAnAblationOutputFolderInUseIsRefusedNamingTheHolder() throws {
+        let data = try csv()
+        let out = try makeTemporaryDirectory().appendingPathComponent("ablation")
+        let lock = try RunDirectory(out).lock()
+        let message = mixuplabError(["ablate", "--data", data.path, "--out", out.path, "--epochs", "1", "--seeds", "1",
+                                     "--arms", "erm", "--hidden", "8", "--no-tensorboard"])
+        XCTAssertTrue(message?.contains("is in use by process \(getpid())") == true, message ?? "accepted")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [".lock"], "nothing may be written")
+        withExtendedLifetime(lock) {}
+    }
+
     func testARunDirectoryUnderAFileFailsBeforeTheDataIsRead() throws {
         let dir = try makeTemporaryDirectory()
         let file = dir.appendingPathComponent("taken")

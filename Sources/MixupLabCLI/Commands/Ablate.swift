@@ -43,7 +43,14 @@ struct Ablate: ParsableCommand {
 }
 
 /// Runs the ablation of `arms` × `seeds` and writes its tables to `out`.
+/// The `out` folder is owned by this process for the whole ablation (a second `ablate` into it is
+/// refused, naming the holder) and cleared of temporary files a killed ablation left.
 func runAblation(_ options: ExperimentOptions, arms: [Ablation.Arm], seeds: Int, out: String, resume: Bool) throws {
+    let outDirectory = try RunDirectory(URL(fileURLWithPath: out))
+    let lock = try outDirectory.lock()
+    defer { withExtendedLifetime(lock) {} }
+    let stale = try outDirectory.removeStaleTemporaryFiles()
+    if !stale.isEmpty { print("removed stale temporary files of a killed ablation: \(stale.joined(separator: ", "))") }
     let spec = try options.spec(method: .mixupE, seed: 0)
     var ablation = Ablation()
     ablation.arms = arms

@@ -84,10 +84,12 @@ let package = Package(
                           path: "Sources/StepBenchmark"),
 
         // Dataset adapters: one module per domain, none of them knows about training.
+        // Reasons for failed reads in the operating system's words, shared by the image, speech and graph adapters.
+        .target(name: "DataFiles"),
         .target(name: "TabularData", dependencies: ["SeededRandom"]),
-        .target(name: "GraphData", dependencies: ["SeededRandom"]),
-        .target(name: "ImageData", dependencies: ["CZlib", "SeededRandom"]),
-        .target(name: "SpeechData", dependencies: ["CFFTW", "CZlib", "SeededRandom"]),
+        .target(name: "GraphData", dependencies: ["DataFiles", "SeededRandom"]),
+        .target(name: "ImageData", dependencies: ["CZlib", "DataFiles", "SeededRandom"]),
+        .target(name: "SpeechData", dependencies: ["CFFTW", "CZlib", "DataFiles", "SeededRandom"]),
 
         // `swift package compare-q …` / `swift package ablate …` run the same code as the command line:
         // they build `mixuplab` in release themselves (a plugin dependency would be a debug build,

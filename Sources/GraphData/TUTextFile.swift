@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 
 /// One TUDataset text file held in memory, with line-oriented parsers that report problems by file and line.
@@ -27,7 +28,7 @@ struct TUTextFile {
             let data = try Data(contentsOf: url)
             return TUTextFile(name: name, bytes: [UInt8](data))
         } catch {
-            throw GraphDataError(file: name, message: "cannot read file: \(GraphDataError.readFailureReason(url.path, error))")
+            throw GraphDataError(file: name, message: "cannot read file: \(FileReadFailure.reason(url.path, error))")
         }
     }
 

@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 
 /// Loads CIFAR-10 and CIFAR-100 from their binary versions (`cifar-10-batches-bin`, `cifar-100-binary`) into an
@@ -83,7 +84,7 @@ public enum CIFARLoader {
         for (url, size) in zip(files, sizes) {
             let data: Data
             do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-                throw ImageDataError(.io, file: url.path, "cannot read file: \(ImageDataError.readFailureReason(url.path, error))")
+                throw ImageDataError(.io, file: url.path, "cannot read file: \(FileReadFailure.reason(url.path, error))")
             }
             guard data.count == size else {
                 throw ImageDataError(.io, file: url.path, "file changed size while reading (\(size) → \(data.count))")
@@ -134,7 +135,7 @@ public enum CIFARLoader {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw ImageDataError(.io, file: url.path, "cannot read class names: \(ImageDataError.readFailureReason(url.path, error))")
+            throw ImageDataError(.io, file: url.path, "cannot read class names: \(FileReadFailure.reason(url.path, error))")
         }
         let names = text.split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }

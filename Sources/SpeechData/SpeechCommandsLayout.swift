@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 
 /// The Google Speech Commands folder layout: one folder per word holding `.wav` files, plus `validation_list.txt`
@@ -71,7 +72,7 @@ public enum SpeechCommandsLayout {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw SpeechDataError(path: url.path, reason: "cannot read list file (\(SpeechDataError.readFailureReason(url.path, error)))")
+            throw SpeechDataError(path: url.path, reason: "cannot read list file (\(FileReadFailure.reason(url.path, error)))")
         }
         var lines: [String: Int] = [:]
         var number = 0

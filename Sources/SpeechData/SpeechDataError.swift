@@ -24,17 +24,3 @@ public struct SpeechDataError: Error, CustomStringConvertible, Equatable {
         return "\(path): \(reason)"
     }
 }
-
-extension SpeechDataError {
-    /// Why `path` could not be read, in the operating system's words ("Permission denied", "is a directory"), so
-    /// messages never show a bare Foundation error code; `error` is the fallback.
-    static func readFailureReason(_ path: String, _ error: Error) -> String {
-        let fd = open(path, O_RDONLY)
-        if fd < 0 { return String(cString: strerror(errno)) }
-        defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { return "is a directory, not a file" }
-        let ns = error as NSError
-        return ns.localizedFailureReason ?? "\(ns.domain) error \(ns.code)"
-    }
-}

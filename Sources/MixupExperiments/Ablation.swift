@@ -5,7 +5,11 @@ import MixupTraining
 
 /// The ablation of the paper's Table 7 on any dataset: arms (ERM, Mixup, ERM+R, MixupE, and
 /// e.g. MixupE with the higher-order `taylor` penalty as a fifth) × seeds, the same
-/// configuration otherwise, reporting test error at the last epoch.
+/// configuration otherwise, reporting test error at the best-validation epoch and the last epoch.
+///
+/// This runs in process on an already loaded `RunSpec` (library use, plugin examples). The
+/// command `mixuplab ablate` instead builds a one-(α, η) `SweepGrid` and runs it on the sweep
+/// machinery (worker processes, run layout, `SweepSelection` report).
 public struct Ablation {
     /// One arm: a method and, for the "+R" methods, optionally its own regularizer.
     public struct Arm: Hashable, Sendable, CustomStringConvertible {

@@ -185,10 +185,7 @@ public enum AblationReport {
     }
 
     /// "mean ± sample std" of percentages, or just the mean ("–" for the spread) for one value.
-    static func meanStdText(_ xs: [Double]) -> String {
-        let (mean, std) = meanStd(xs)
-        return xs.count > 1 ? String(format: "%.2f ± %.2f", mean, std) : String(format: "%.2f ± –", mean)
-    }
+    static func meanStdText(_ xs: [Double]) -> String { SweepReport.meanStd(xs) }
 
     /// Mean and sample standard deviation (0 for a single value).
     public static func meanStd(_ xs: [Double]) -> (mean: Double, std: Double) {
@@ -196,11 +193,6 @@ public enum AblationReport {
         guard xs.count > 1 else { return (mean, 0) }
         let variance = xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(xs.count - 1)
         return (mean, variance.squareRoot())
-    }
-
-    private static func unique(_ xs: [String]) -> [String] {
-        var seen = Set<String>()
-        return xs.filter { seen.insert($0).inserted }
     }
 }
 

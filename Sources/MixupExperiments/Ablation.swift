@@ -5,7 +5,11 @@ import MixupTraining
 
 /// The ablation of the paper's Table 7 on any dataset: arms (ERM, Mixup, ERM+R, MixupE, and
 /// e.g. MixupE with the higher-order `taylor` penalty as a fifth) × seeds, the same
-/// configuration otherwise, reporting test error at the last epoch.
+/// configuration otherwise, reporting test error at the best-validation epoch and the last epoch.
+///
+/// This runs in process on an already loaded `RunSpec` (library use, plugin examples). The
+/// command `mixuplab ablate` instead builds a one-(α, η) `SweepGrid` and runs it on the sweep
+/// machinery (worker processes, run layout, `SweepSelection` report).
 public struct Ablation {
     /// One arm: a method and, for the "+R" methods, optionally its own regularizer.
     public struct Arm: Hashable, Sendable, CustomStringConvertible {
@@ -181,10 +185,7 @@ public enum AblationReport {
     }
 
     /// "mean ± sample std" of percentages, or just the mean ("–" for the spread) for one value.
-    static func meanStdText(_ xs: [Double]) -> String {
-        let (mean, std) = meanStd(xs)
-        return xs.count > 1 ? String(format: "%.2f ± %.2f", mean, std) : String(format: "%.2f ± –", mean)
-    }
+    static func meanStdText(_ xs: [Double]) -> String { SweepReport.meanStd(xs) }
 
     /// Mean and sample standard deviation (0 for a single value).
     public static func meanStd(_ xs: [Double]) -> (mean: Double, std: Double) {
@@ -192,11 +193,6 @@ public enum AblationReport {
         guard xs.count > 1 else { return (mean, 0) }
         let variance = xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(xs.count - 1)
         return (mean, variance.squareRoot())
-    }
-
-    private static func unique(_ xs: [String]) -> [String] {
-        var seen = Set<String>()
-        return xs.filter { seen.insert($0).inserted }
     }
 }
 

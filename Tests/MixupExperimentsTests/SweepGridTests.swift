@@ -66,6 +66,59 @@ final class SweepGridTests: XCTestCase {
         XCTAssertEqual(runs.map(\.id), ["d/mixupe/a0.5-e0.01/s3"])
     }
 
+    func testADatasetsOwnArmsReplaceTheGridsArmsForThatDatasetOnly() throws {
+        let text = """
+        seeds: 1
+        alpha: [1]
+        eta: [0.1]
+        datasets:
+          - {name: cmc, data: cmc.dat}
+          - name: letter
+            data: letter.dat
+            arms: [erm, "mixupe:exact", {name: wide, method: mixupe, options: {hidden: 256}}]
+        arms: [erm, mixup, "mixupe:exact", mixupe]
+        """
+        let grid = try SweepGrid.parse(text, file: "g.yaml")
+        XCTAssertNil(grid.datasets[0].arms)
+        XCTAssertEqual(grid.datasets[1].arms?.map(\.name), ["erm", "mixupe-exact", "wide"])
+        let runs = grid.expand()
+        XCTAssertEqual(runs.filter { $0.dataset == "cmc" }.map(\.id),
+                       ["cmc/erm/s0", "cmc/mixup/a1/s0", "cmc/mixupe-exact/a1-e0.1/s0", "cmc/mixupe/a1-e0.1/s0"])
+        XCTAssertEqual(runs.filter { $0.dataset == "letter" }.map(\.id),
+                       ["letter/erm/s0", "letter/mixupe-exact/a1-e0.1/s0", "letter/wide/a1-e0.1/s0"])
+        let exact = try XCTUnwrap(runs.first { $0.id == "letter/mixupe-exact/a1-e0.1/s0" })
+        XCTAssertEqual(Array(exact.arguments.prefix(10)), ["--method", "mixupe", "--seed", "0", "--alpha", "1.0", "--eta", "0.1",
+                                                           "--regularizer", "exact"])
+        let wide = try XCTUnwrap(runs.first { $0.id == "letter/wide/a1-e0.1/s0" })
+        XCTAssertTrue(wide.arguments.contains("256") && wide.arguments.contains("letter.dat"), "\(wide.arguments)")
+        XCTAssertEqual(Array(runs.map(\.index)), Array(0..<runs.count))
+
+        // Without grid-level arms every dataset names its own.
+        let own = try SweepGrid.parse("datasets: [{name: a, data: x, arms: [{method: erm}]}, {name: b, data: y, arms: [{method: mixup}]}]\n",
+                                      file: "g.yaml")
+        XCTAssertEqual(own.expand().map(\.id), ["a/erm/s0", "b/mixup/a1/s0"])
+        // A manifest written before datasets had arms still reads (the key is optional).
+        let manifest = SweepManifest(grid: grid, gridFile: "g.yaml", workingDirectory: "/work")
+        let data = try JSONEncoder().encode(manifest)
+        XCTAssertEqual(try JSONDecoder().decode(SweepManifest.self, from: data), manifest)
+    }
+
+    func testUnknownArmNamesOfADatasetAreRefusedNamingTheFileAndTheDataset() {
+        func message(_ text: String) -> String {
+            do { _ = try SweepGrid.parse(text, file: "bad.yaml"); return "parsed" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(message("arms: [erm, mixupe]\ndatasets:\n  - {name: cmc, data: x, arms: [erm, mixpue]}\n"),
+                       "bad.yaml:3: dataset 'cmc' names arm 'mixpue', which is not one of the grid's arms (the grid's arms are erm, mixupe); give a full entry {method: …} for a new arm")
+        XCTAssertTrue(message("arms: [erm]\ndatasets:\n  - {name: cmc, data: x, arms: [erm, erm]}\n")
+            .hasPrefix("bad.yaml:3: dataset 'cmc' lists arm 'erm' twice"))
+        XCTAssertTrue(message("arms: [erm]\ndatasets:\n  - {name: cmc, data: x, arms: []}\n")
+            .hasPrefix("bad.yaml:3: dataset 'cmc': 'arms' must be a non-empty list"))
+        XCTAssertTrue(message("datasets:\n  - {name: cmc, data: x}\n")
+            .hasPrefix("bad.yaml:2: dataset 'cmc' has no 'arms' and the grid has no list 'arms'"), message("datasets:\n  - {name: cmc, data: x}\n"))
+        XCTAssertTrue(message("arms: [erm]\ndatasets:\n  - {name: cmc, data: x, arms: [{method: sgd}]}\n")
+            .hasPrefix("bad.yaml:3: an arm needs 'method'"))
+    }
+
     func testBadGridsNameTheFileLineAndCause() {
         func message(_ text: String) -> String {
             do { _ = try SweepGrid.parse(text, file: "bad.yaml"); return "parsed" } catch { return "\(error)" }
@@ -79,6 +132,7 @@ final class SweepGridTests: XCTestCase {
         XCTAssertTrue(message("datasets: [{name: a/b, data: x}]\narms: [erm]\n").hasPrefix("bad.yaml:1: name 'a/b' may only hold"))
         XCTAssertTrue(message("datasets: [{name: d, data: x}]\narms: [erm, erm]\n").hasPrefix("bad.yaml:2: arm 'erm' is listed twice"))
         XCTAssertTrue(message("arms: [erm]\n").contains("needs a non-empty list 'datasets'"))
+        XCTAssertTrue(message("datasets: [{name: d, data: x}]\narms: []\n").hasPrefix("bad.yaml:2: 'arms' must be a non-empty list"))
         XCTAssertTrue(message("datasets: [{name: d\n").hasPrefix("bad.yaml: not valid YAML or JSON"))
     }
 }

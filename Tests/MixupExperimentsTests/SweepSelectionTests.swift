@@ -67,6 +67,41 @@ final class SweepSelectionTests: XCTestCase {
         XCTAssertTrue(csv[4].hasPrefix("cmc,mixupe,mixupe,1.0,0.1,1,1,50.0,38.0"), String(csv[4]))
     }
 
+    func testGraphRunsSelectTheEpochOfBestMeanTestAccuracyOverFoldsAndTheTableSaysSo() throws {
+        func run(_ arm: String, _ method: Method, eta: Double?, seed: UInt64) -> SweepRun {
+            SweepRun(index: 0, dataset: "MUTAG", arm: arm, method: method, alpha: method == .erm ? nil : 1, eta: eta, seed: seed, arguments: [])
+        }
+        func folds(_ curves: [[Double]]) throws -> [[EpochMetrics]] {
+            try curves.map { curve in try curve.enumerated().map { n, acc in try epoch(n + 1, validation: nil, test: acc) } }
+        }
+        // Fold means per epoch: 0.6, 0.75, 0.7 — epoch 2, though neither fold alone peaks there by much.
+        let cv = try SweepResult(run: run("mixupe", .mixupE, eta: 0.1, seed: 0),
+                                 foldMetrics: folds([[0.5, 0.7, 0.72], [0.7, 0.8, 0.68]]), source: "runs/MUTAG/mixupe/a1-e0.1/s0")
+        XCTAssertEqual(cv.bestEpoch, 2)
+        XCTAssertEqual(cv.bestValidationAccuracy, 0.75, accuracy: 1e-12)
+        XCTAssertEqual(cv.testAccuracyAtBest, 0.75, accuracy: 1e-12)
+        XCTAssertEqual(cv.testAccuracyAtLast, 0.7, accuracy: 1e-12)
+        XCTAssertEqual(cv.crossValidationFolds, 2)
+        let other = try SweepResult(run: run("mixupe", .mixupE, eta: 1, seed: 0),
+                                    foldMetrics: folds([[0.6, 0.62, 0.64], [0.6, 0.62, 0.66]]), source: "x")
+        let selection = SweepSelection([cv, other])
+        XCTAssertEqual(selection.rows[0].selected.eta, 0.1)
+        XCTAssertEqual(selection.rows[0].selectedAtLast.eta, 0.1, "0.70 > 0.65 at the last epoch")
+        let markdown = SweepReport.markdown(selection)
+        XCTAssertTrue(markdown.contains("| MUTAG | mixupe | 1 | 0.1 | 1 | 2 | 75.00 | 25.00 ± – | 1, 0.1 | 30.00 ± – |"), markdown)
+        XCTAssertTrue(markdown.contains("Note: MUTAG is a graph dataset cross-validated over k folds without a validation split. Their rows follow Xu et al.'s protocol"), markdown)
+        XCTAssertTrue(SweepReport.csv(selection).split(separator: "\n")[1].hasSuffix(",cross-validated test accuracy (Xu et al.)"))
+        // Split-data tables carry no such note.
+        let split = SweepSelection([try result("erm", .erm, alpha: nil, eta: nil, seed: 0, [(0.5, 0.6)])])
+        XCTAssertFalse(SweepReport.markdown(split).contains("Xu et al."))
+        XCTAssertTrue(SweepReport.csv(split).split(separator: "\n")[1].hasSuffix(",validation accuracy"))
+
+        XCTAssertThrowsError(try SweepResult(run: run("erm", .erm, eta: nil, seed: 0), foldMetrics: folds([[0.5, 0.6], [0.5]]),
+                                             source: "runs/MUTAG/erm/s0")) {
+            XCTAssertEqual("\($0)", "runs/MUTAG/erm/s0: fold 2 has 1 epochs, fold 1 has 2; the folds must run the same epochs")
+        }
+    }
+
     func testRunsWithoutValidationAccuracyAreRefusedNamingTheFile() throws {
         let run = SweepRun(index: 0, dataset: "d", arm: "erm", method: .erm, alpha: nil, eta: nil, seed: 0, arguments: [])
         let m = try epoch(1, validation: nil, test: 0.5)

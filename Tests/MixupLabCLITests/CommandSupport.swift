@@ -24,6 +24,20 @@ func mixuplabError(_ arguments: [String]) -> String? {
     }
 }
 
+/// The `mixuplab` executable next to this test bundle (or $MIXUPLAB_EXECUTABLE), which sweep and
+/// ablation workers run as `mixuplab sweep-run`; skips the test when it is not built.
+func mixuplabExecutable() throws -> String {
+    if let path = ProcessInfo.processInfo.environment["MIXUPLAB_EXECUTABLE"] { return path }
+    let bundle = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+    var dir = URL(fileURLWithPath: bundle).deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("mixuplab").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    throw XCTSkip("no mixuplab executable beside \(bundle); build it (swift build -c release) or set MIXUPLAB_EXECUTABLE")
+}
+
 /// `compare-q-samples.csv` rows as (epoch, exact q, approximate q).
 func comparisonRows(_ directory: URL) throws -> [(epoch: Int, exact: Double, approximate: Double)] {
     let text = try String(contentsOf: directory.appendingPathComponent("compare-q-samples.csv"), encoding: .utf8)

@@ -108,16 +108,20 @@ final class ResearchCommandsOnEveryDomainTests: XCTestCase {
     }
 
     func testAblateOnATUDatasetCrossValidatesEveryArmIntoFoldDirectories() throws {
+        let exe = try mixuplabExecutable()
         let mutag = try sharedData("graphs/MUTAG/MUTAG_A.txt").deletingLastPathComponent().path
         let out = try makeTemporaryDirectory("ablate-tu")
         try mixuplab(["ablate", "--dataset", "tu", "--data", mutag, "--folds", "4", "--fold", "1", "--gin-layers", "1",
-                      "--gin-hidden", "4", "--epochs", "2", "--seeds", "1", "--arms", "erm,mixupe:exact", "--out", out.path])
+                      "--gin-hidden", "4", "--epochs", "2", "--seeds", "1", "--arms", "erm,mixupe:exact", "--out", out.path,
+                      "--executable", exe])
         let csv = try String(contentsOf: out.appendingPathComponent("ablation.csv"), encoding: .utf8)
         XCTAssertEqual(csv.split(separator: "\n").count, 3)
-        for arm in ["erm", "mixupe-exact"] {
-            let metrics = out.appendingPathComponent("MUTAG-\(arm)-seed0/fold-01/metrics.jsonl")
-            XCTAssertTrue(FileManager.default.fileExists(atPath: metrics.path), metrics.path)
+        for run in ["erm/s0", "mixupe-exact/a1-e0.01/s0"] {
+            let runDir = out.appendingPathComponent("runs/MUTAG/\(run)")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: runDir.appendingPathComponent("fold-01/metrics.jsonl").path), runDir.path)
+            XCTAssertEqual(SweepRunState.foldDirectories(of: runDir).count, 1, "--fold 1 runs the first of 4 folds only")
         }
+        XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("ablation.md"), encoding: .utf8).contains("Xu et al."))
     }
 
     /// Three words × 6 clips of 1 s at 16 kHz (tones of a word-specific pitch with seeded noise);

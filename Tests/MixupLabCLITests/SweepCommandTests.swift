@@ -11,17 +11,7 @@ final class SweepCommandTests: XCTestCase {
         .deletingLastPathComponent()
 
     /// The `mixuplab` executable next to this test bundle (or $MIXUPLAB_EXECUTABLE).
-    func executable() throws -> String {
-        if let path = ProcessInfo.processInfo.environment["MIXUPLAB_EXECUTABLE"] { return path }
-        let bundle = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        var dir = URL(fileURLWithPath: bundle).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("mixuplab").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        throw XCTSkip("no mixuplab executable beside \(bundle); build it (swift build -c release) or set MIXUPLAB_EXECUTABLE")
-    }
+    func executable() throws -> String { try mixuplabExecutable() }
 
     /// A small grid on CMC: ERM and MixupE (one α, two η), two seeds → 6 runs.
     func writeGrid(_ dir: URL, epochs: Int = 3, arms: String = "[erm, mixupe]", seeds: String = "[0, 1]",
@@ -188,6 +178,112 @@ final class SweepCommandTests: XCTestCase {
             .write(to: noData, atomically: true, encoding: .utf8)
         let noDataError = mixuplabError(["sweep", noData.path, "--out", dir.appendingPathComponent("n").path]) ?? "accepted"
         XCTAssertTrue(noDataError.hasPrefix("\(noData.path): dataset 'cmc': --data ") && noDataError.contains("missing.dat does not exist"), noDataError)
+    }
+
+    func testSlurmRefusesWorkersLikeLocalRunsRefuseTheSlurmOptions() throws {
+        let dir = try makeTemporaryDirectory()
+        let grid = try writeGrid(dir)
+        let out = dir.appendingPathComponent("s")
+        XCTAssertEqual(mixuplabError(["sweep", grid, "--out", out.path, "--slurm", "--no-submit", "--workers", "2"]),
+                       "--workers sets local worker processes; with --slurm every array task is a worker (limit them with --max-concurrent)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing may be written")
+        XCTAssertEqual(mixuplabError(["sweep", grid, "--out", out.path, "--workers", "0"]), "--workers must be ≥ 1, got 0")
+    }
+
+    func testAblateRunsASmallSweepThatCollectReadsAndResumeSkipsFinishedRuns() throws {
+        let exe = try mixuplabExecutable()
+        let dir = try makeTemporaryDirectory()
+        let cmc = Self.packageRoot.appendingPathComponent("Data/cmc/contraceptive.dat").path
+        let out = dir.appendingPathComponent("ablation")
+        let arguments = ["ablate", "--data", cmc, "--train-limit", "200", "--hidden", "8", "--epochs", "3", "--seeds", "2",
+                         "--arms", "erm,mixup,mixupe:exact", "--alpha", "0.5", "--eta", "0.1", "--no-tensorboard",
+                         "--out", out.path, "--workers", "2", "--executable", exe]
+        try mixuplab(arguments)
+        let manifest = try SweepManifest.read(from: out)
+        XCTAssertEqual(manifest.runs.map(\.id), ["contraceptive/erm/s0", "contraceptive/erm/s1", "contraceptive/mixup/a0.5/s0",
+                                                 "contraceptive/mixup/a0.5/s1", "contraceptive/mixupe-exact/a0.5-e0.1/s0",
+                                                 "contraceptive/mixupe-exact/a0.5-e0.1/s1"])
+        let exact = manifest.runs[4].arguments
+        XCTAssertTrue(exact.contains("--regularizer") && exact.contains("exact") && exact.contains("--train-limit") && exact.contains("200")
+                      && exact.contains("--no-tensorboard"), "\(exact)")
+        var stamps: [Date] = []
+        for run in manifest.runs {
+            let metrics = manifest.directory(of: run, in: out).appendingPathComponent("metrics.jsonl")
+            XCTAssertEqual(try metricsWithoutTimes(metrics).count, 3, run.id)
+            stamps.append(try XCTUnwrap(FileManager.default.attributesOfItem(atPath: metrics.path)[.modificationDate] as? Date))
+        }
+        // The report is the sweep's selection: best-validation-epoch and last-epoch test errors over seeds.
+        let (_, results, missing) = try SweepResult.load(sweep: out)
+        XCTAssertTrue(missing.isEmpty)
+        let ablation = try String(contentsOf: out.appendingPathComponent("ablation.md"), encoding: .utf8)
+        XCTAssertEqual(ablation, SweepReport.markdown(SweepSelection(results)) + "\n")
+        let erm = results.filter { $0.run.arm == "erm" }.map { 100 * (1 - $0.testAccuracyAtBest) }
+        XCTAssertTrue(ablation.contains("| contraceptive | erm | – | – | 2 | 1 | ") && ablation.contains(SweepReport.meanStd(erm)), ablation)
+        XCTAssertEqual(try String(contentsOf: out.appendingPathComponent("ablation.csv"), encoding: .utf8),
+                       SweepReport.csv(SweepSelection(results)))
+        try mixuplab(["collect", out.path])
+        XCTAssertEqual(try String(contentsOf: out.appendingPathComponent("collected/table.md"), encoding: .utf8), ablation)
+
+        // Again without --resume: refused; with it: every run is complete, nothing trains again.
+        XCTAssertEqual(mixuplabError(arguments),
+                       "\(out.path) already holds an ablation (sweep.json); give --resume to continue it (complete runs are skipped) or another --out")
+        try mixuplab(arguments + ["--resume"])
+        for (run, stamp) in zip(manifest.runs, stamps) {
+            let file = manifest.directory(of: run, in: out).appendingPathComponent("metrics.jsonl")
+            XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date, stamp, "\(run.id) ran again")
+        }
+        // Other settings into the same folder are refused rather than mixed with these runs.
+        let other = arguments.map { $0 == "0.5" ? "1" : $0 } + ["--resume"]
+        XCTAssertEqual(mixuplabError(other), "\(out.path)/sweep.json holds a different grid (6 runs of 'ablation'); use another --out or remove it")
+    }
+
+    func testAGraphSweepCrossValidatesEachRunAndCollectSelectsByXuEtAlsProtocol() throws {
+        let exe = try mixuplabExecutable()
+        let dir = try makeTemporaryDirectory()
+        let mutag = try sharedData("graphs/MUTAG/MUTAG_A.txt").deletingLastPathComponent().path
+        let grid = dir.appendingPathComponent("graphs.yaml")
+        try """
+        name: graphs
+        seeds: 2
+        alpha: [1]
+        eta: [0.01, 1]
+        epochs: 2
+        options: {tensorboard: false, gin-layers: 1, gin-hidden: 4}
+        datasets:
+          - {name: MUTAG, data: "\(mutag)", folds: 2, arms: [erm, mixupe]}
+        arms: [erm, mixup, mixupe]
+        """.write(to: grid, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("sweep")
+        try mixuplab(["sweep", grid.path, "--out", out.path, "--workers", "2", "--executable", exe])
+        let manifest = try SweepManifest.read(from: out)
+        XCTAssertEqual(manifest.runs.map(\.id), ["MUTAG/erm/s0", "MUTAG/erm/s1", "MUTAG/mixupe/a1-e0.01/s0", "MUTAG/mixupe/a1-e0.01/s1",
+                                                 "MUTAG/mixupe/a1-e1/s0", "MUTAG/mixupe/a1-e1/s1"])
+        try mixuplab(["collect", out.path])
+        let table = try String(contentsOf: out.appendingPathComponent("collected/table.md"), encoding: .utf8)
+        XCTAssertTrue(table.contains("Note: MUTAG is a graph dataset cross-validated over k folds without a validation split"), table)
+
+        // Recompute the selection from the fold metrics: per run, the epoch of best mean test accuracy over the 2 folds.
+        func bestMean(_ run: SweepRun) throws -> Double {
+            let runDir = manifest.directory(of: run, in: out)
+            let folds = SweepRunState.foldDirectories(of: runDir)
+            XCTAssertEqual(folds.map(\.lastPathComponent), ["fold-01", "fold-02"], run.id)
+            let curves = try folds.map { fold in
+                try String(contentsOf: fold.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n").map { line in
+                    try XCTUnwrap((JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["testAccuracy"] as? Double)
+                }
+            }
+            XCTAssertEqual(curves.map(\.count), [2, 2], run.id)
+            return (0..<2).map { e in (curves[0][e] + curves[1][e]) / 2 }.max()!
+        }
+        let mixupe = manifest.runs.filter { $0.arm == "mixupe" }
+        let byEta = try Dictionary(grouping: mixupe, by: { $0.eta! }).mapValues { runs in try runs.map(bestMean) }
+        let chosenEta = (byEta[0.01]!.reduce(0, +) >= byEta[1]!.reduce(0, +)) ? 0.01 : 1.0
+        let errors = byEta[chosenEta]!.map { 100 * (1 - $0) }
+        let row = try XCTUnwrap(table.split(separator: "\n").first { $0.hasPrefix("| MUTAG | mixupe |") })
+        XCTAssertTrue(row.hasPrefix("| MUTAG | mixupe | 1 | \(SweepGrid.label(chosenEta)) | 2 | 2 | ") && row.contains(SweepReport.meanStd(errors)),
+                      "\(row) vs η \(chosenEta), errors \(errors)")
+        let ermErrors = try manifest.runs.filter { $0.arm == "erm" }.map { 100 * (1 - (try bestMean($0))) }
+        XCTAssertTrue(table.contains("| MUTAG | erm | – | – | 2 | 1 | ") && table.contains(SweepReport.meanStd(ermErrors)), table)
     }
 
     /// Needs a running Slurm (scripts/slurm-local.sh start; scripts/test.sh does it and sets MIXUPLAB_SLURM=1).

@@ -13,6 +13,7 @@ import Yams
 /// options: {epochs: 5}      # any `mixuplab train` option without its "--"
 /// datasets:
 ///   - {name: cmc, data: Data/cmc/contraceptive.dat}
+///   - {name: iris, data: iris.dat, arms: [erm, mixupe]}   # its own arms (names of the grid's, or full entries)
 /// arms: [erm, mixup, erm+r, mixupe, "mixupe:exact"]
 /// ```
 public struct SweepGrid: Codable, Equatable, Sendable {
@@ -26,13 +27,16 @@ public struct SweepGrid: Codable, Equatable, Sendable {
         public var alpha: [Double]?
         /// η list that replaces the grid's for this dataset (nil: the grid's).
         public var eta: [Double]?
+        /// Arms that replace the grid's for this dataset (nil: the grid's), e.g. the exact q only where it is affordable.
+        public var arms: [Arm]?
 
         /// A dataset from its parts.
-        public init(name: String, options: [String: String], alpha: [Double]? = nil, eta: [Double]? = nil) {
+        public init(name: String, options: [String: String], alpha: [Double]? = nil, eta: [Double]? = nil, arms: [Arm]? = nil) {
             self.name = name
             self.options = options
             self.alpha = alpha
             self.eta = eta
+            self.arms = arms
         }
     }
 
@@ -55,6 +59,12 @@ public struct SweepGrid: Codable, Equatable, Sendable {
             self.options = options
         }
 
+        /// The arm an ablation arm (`mixupe:exact`) stands for, named as in grids (`mixupe-exact`).
+        public init(_ arm: Ablation.Arm, options: [String: String] = [:]) {
+            self.init(name: arm.description.replacingOccurrences(of: ":", with: "-"), method: arm.method,
+                      regularizer: arm.regularizer, options: options)
+        }
+
         /// Whether the arm's runs vary over α: every method but ERM mixes or draws λ for its penalty.
         public var usesAlpha: Bool { method != .erm }
         /// Whether the arm's runs vary over η: only the +R methods have a penalty.
@@ -73,7 +83,7 @@ public struct SweepGrid: Codable, Equatable, Sendable {
     public var options: [String: String]
     /// The datasets, in order.
     public var datasets: [Dataset]
-    /// The arms, in order.
+    /// The arms, in order (a dataset's own `arms` replace them for that dataset).
     public var arms: [Arm]
     /// Regularizer plugins (dynamic libraries) every run loads, as `mixuplab --plugin`.
     public var plugins: [String]
@@ -100,7 +110,7 @@ public struct SweepGrid: Codable, Equatable, Sendable {
     public func expand() -> [SweepRun] {
         var runs: [SweepRun] = []
         for dataset in datasets {
-            for arm in arms {
+            for arm in dataset.arms ?? arms {
                 let alphas: [Double?] = arm.usesAlpha ? (dataset.alpha ?? alpha).map { $0 } : [nil]
                 let etas: [Double?] = arm.usesEta ? (dataset.eta ?? eta).map { $0 } : [nil]
                 for a in alphas {
@@ -241,32 +251,11 @@ extension SweepGrid {
             shared["epochs"] = String(e)
         }
 
-        guard let datasetList = top["datasets"]?.sequence, !datasetList.isEmpty else {
-            throw fail(top["datasets"] ?? root, "the grid needs a non-empty list 'datasets' (each with a name and train options such as data)")
-        }
-        var datasets: [Dataset] = []
-        for item in datasetList {
-            guard let mapping = item.mapping, let nameNode = mapping["name"], let dname = nameNode.scalar?.string else {
-                throw fail(item, "each dataset is a mapping with a 'name' and its options (data: FILE …)")
-            }
-            try checkName(dname, nameNode)
-            if datasets.contains(where: { $0.name == dname }) { throw fail(nameNode, "dataset '\(dname)' is listed twice") }
-            datasets.append(Dataset(name: dname, options: try options(item, "dataset '\(dname)'", skipping: ["name", "alpha", "eta"]),
-                                    alpha: try mapping["alpha"].map { try numbers($0, "alpha") },
-                                    eta: try mapping["eta"].map { try numbers($0, "eta") }))
-        }
-
-        guard let armList = top["arms"]?.sequence, !armList.isEmpty else {
-            throw fail(top["arms"] ?? root, "the grid needs a non-empty list 'arms' (erm, mixup, erm+r, mixupe, mixupe:REGULARIZER …)")
-        }
-        var arms: [Arm] = []
-        for item in armList {
-            var arm: Arm
+        /// One arm entry: a name such as `mixupe:exact`, or a mapping with method, regularizer, options.
+        func arm(_ item: Node) throws -> Arm {
+            let arm: Arm
             if let text = item.scalar?.string {
-                let parsed: Ablation.Arm
-                do { parsed = try Ablation.Arm(parsing: text) } catch { throw fail(item, "\(error)") }
-                arm = Arm(name: parsed.description.replacingOccurrences(of: ":", with: "-"), method: parsed.method,
-                          regularizer: parsed.regularizer)
+                do { arm = Arm(try Ablation.Arm(parsing: text)) } catch { throw fail(item, "\(error)") }
             } else if let mapping = item.mapping {
                 for key in mapping.keys where !["name", "method", "regularizer", "options"].contains(key.scalar?.string ?? "") {
                     throw fail(key, "unknown arm key '\(key.scalar?.string ?? "?")'; an arm has name, method, regularizer, options")
@@ -284,9 +273,64 @@ extension SweepGrid {
                 throw fail(item, "an arm is a name (mixupe, mixupe:exact) or a mapping with method, regularizer, options")
             }
             try checkName(arm.name, item)
-            if arms.contains(where: { $0.name == arm.name }) { throw fail(item, "arm '\(arm.name)' is listed twice; give it a 'name'") }
-            arms.append(arm)
+            return arm
         }
+
+        var arms: [Arm] = []
+        if let armsNode = top["arms"] {
+            guard let armList = armsNode.sequence, !armList.isEmpty else {
+                throw fail(armsNode, "'arms' must be a non-empty list (erm, mixup, erm+r, mixupe, mixupe:REGULARIZER …)")
+            }
+            for item in armList {
+                let parsed = try arm(item)
+                if arms.contains(where: { $0.name == parsed.name }) { throw fail(item, "arm '\(parsed.name)' is listed twice; give it a 'name'") }
+                arms.append(parsed)
+            }
+        }
+
+        guard let datasetList = top["datasets"]?.sequence, !datasetList.isEmpty else {
+            throw fail(top["datasets"] ?? root, "the grid needs a non-empty list 'datasets' (each with a name and train options such as data)")
+        }
+        var datasets: [Dataset] = []
+        for item in datasetList {
+            guard let mapping = item.mapping, let nameNode = mapping["name"], let dname = nameNode.scalar?.string else {
+                throw fail(item, "each dataset is a mapping with a 'name' and its options (data: FILE …)")
+            }
+            try checkName(dname, nameNode)
+            if datasets.contains(where: { $0.name == dname }) { throw fail(nameNode, "dataset '\(dname)' is listed twice") }
+            // A dataset's own arms: names of the grid's arms, or full arm entries (mappings).
+            var own: [Arm]?
+            if let armsNode = mapping["arms"] {
+                guard let list = armsNode.sequence, !list.isEmpty else {
+                    throw fail(armsNode, "dataset '\(dname)': 'arms' must be a non-empty list of the grid's arm names or arm entries")
+                }
+                var chosen: [Arm] = []
+                for entry in list {
+                    let picked: Arm
+                    if let name = entry.scalar?.string {
+                        let key = name.replacingOccurrences(of: ":", with: "-")
+                        guard let known = arms.first(where: { $0.name == key }) else {
+                            let listed = arms.isEmpty ? "the grid lists no arms" : "the grid's arms are \(arms.map(\.name).joined(separator: ", "))"
+                            throw fail(entry, "dataset '\(dname)' names arm '\(name)', which is not one of the grid's arms (\(listed)); give a full entry {method: …} for a new arm")
+                        }
+                        picked = known
+                    } else {
+                        picked = try arm(entry)
+                    }
+                    if chosen.contains(where: { $0.name == picked.name }) {
+                        throw fail(entry, "dataset '\(dname)' lists arm '\(picked.name)' twice")
+                    }
+                    chosen.append(picked)
+                }
+                own = chosen
+            } else if arms.isEmpty {
+                throw fail(nameNode, "dataset '\(dname)' has no 'arms' and the grid has no list 'arms' (erm, mixup, erm+r, mixupe, mixupe:REGULARIZER …)")
+            }
+            datasets.append(Dataset(name: dname, options: try options(item, "dataset '\(dname)'", skipping: ["name", "alpha", "eta", "arms"]),
+                                    alpha: try mapping["alpha"].map { try numbers($0, "alpha") },
+                                    eta: try mapping["eta"].map { try numbers($0, "eta") }, arms: own))
+        }
+
         let plugins = try top["plugins"].map { node -> [String] in
             guard let seq = node.sequence else { throw fail(node, "plugins must be a list of library paths") }
             return try seq.map { try scalarText($0, "plugin") }

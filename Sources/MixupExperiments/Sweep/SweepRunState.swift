@@ -4,12 +4,12 @@ import Glibc
 #endif
 
 /// What a run directory says about a run. A run is complete when its worker wrote the marker
-/// `sweep-done.json` after `train` returned; a directory with `last.safetensors` but no marker was
-/// interrupted and resumes exactly; anything else starts afresh.
+/// `sweep-done.json` after `train` returned; a directory with `last.safetensors` (graphs: in any
+/// `fold-NN/`) but no marker was interrupted and resumes exactly; anything else starts afresh.
 public enum SweepRunState: Equatable, Sendable {
     /// Not started, or killed before its first checkpoint.
     case pending
-    /// Interrupted after `epochs` finished epochs (has a checkpoint).
+    /// Interrupted after `epochs` finished epochs (graphs: summed over folds), with a checkpoint.
     case interrupted(epochs: Int)
     /// A worker holds its lock now, `epochs` epochs done.
     case running(epochs: Int)
@@ -23,11 +23,26 @@ public enum SweepRunState: Equatable, Sendable {
     public static func of(_ directory: URL, lock: URL? = nil) -> SweepRunState {
         let fm = FileManager.default
         if fm.fileExists(atPath: directory.appendingPathComponent(doneMarker).path) { return .done }
-        let epochs = (try? String(contentsOf: directory.appendingPathComponent("metrics.jsonl"), encoding: .utf8))
-            .map { $0.split(separator: "\n").count } ?? 0
+        let epochs = ([directory] + foldDirectories(of: directory)).map { dir in
+            (try? String(contentsOf: dir.appendingPathComponent("metrics.jsonl"), encoding: .utf8)).map { $0.split(separator: "\n").count } ?? 0
+        }.reduce(0, +)
         if let lock, SweepLock.isHeld(lock) { return .running(epochs: epochs) }
-        if fm.fileExists(atPath: directory.appendingPathComponent("last.safetensors").path) { return .interrupted(epochs: epochs) }
+        if hasCheckpoint(directory) { return .interrupted(epochs: epochs) }
         return .pending
+    }
+
+    /// The `fold-NN/` directories of a graph run (k-fold cross-validation), sorted; empty for split data.
+    public static func foldDirectories(of directory: URL) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.range(of: "^fold-[0-9]+$", options: .regularExpression) != nil }.sorted()
+            .map { directory.appendingPathComponent($0) }
+    }
+
+    /// Whether the run has a checkpoint to resume from: `last.safetensors`, or one in any fold of a graph run.
+    public static func hasCheckpoint(_ directory: URL) -> Bool {
+        ([directory] + foldDirectories(of: directory)).contains {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("last.safetensors").path)
+        }
     }
 
     /// Short text for status tables.

@@ -22,8 +22,8 @@ struct SweepStart: ParsableCommand {
     var grid: String
     @Option(help: "Sweep directory: sweep.json, runs/<id>/, logs/, locks/.")
     var out: String
-    @Option(help: "Local worker processes.")
-    var workers: Int = 1
+    @Option(help: "Local worker processes (default 1; not with --slurm, whose concurrency is --max-concurrent).")
+    var workers: Int?
     @Option(help: "Compute threads of each run (--threads of train; results are reproducible for a fixed count).")
     var threadsPerWorker: Int = 1
     @Flag(help: "Submit a Slurm job array instead of running locally.")
@@ -46,7 +46,10 @@ struct SweepStart: ParsableCommand {
     var executable: String?
 
     func validate() throws {
-        guard workers >= 1 else { throw ValidationError("--workers must be ≥ 1, got \(workers)") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be ≥ 1, got \(workers)") }
+        if slurm, workers != nil {
+            throw ValidationError("--workers sets local worker processes; with --slurm every array task is a worker (limit them with --max-concurrent)")
+        }
         guard threadsPerWorker >= 1 else { throw ValidationError("--threads-per-worker must be ≥ 1, got \(threadsPerWorker)") }
         if let cpusPerTask, cpusPerTask < 1 { throw ValidationError("--cpus-per-task must be ≥ 1, got \(cpusPerTask)") }
         if let maxConcurrent, maxConcurrent < 1 { throw ValidationError("--max-concurrent must be ≥ 1, got \(maxConcurrent)") }
@@ -60,7 +63,7 @@ struct SweepStart: ParsableCommand {
         let parsed = try SweepGrid.load(path: grid)
         let sweep = URL(fileURLWithPath: out).standardized
         let manifest = SweepManifest(grid: parsed, gridFile: grid, workingDirectory: FileManager.default.currentDirectoryPath)
-        try check(manifest)
+        try checkSweep(manifest, source: grid)
         try manifest.writeOrCheck(in: sweep)
         let cells = Set(manifest.runs.map { "\($0.dataset)/\($0.arm)/\($0.setting ?? "")" }).count
         print("grid '\(parsed.name)': \(parsed.datasets.count) dataset(s), \(parsed.arms.count) arm(s), \(cells) settings, \(manifest.runs.count) runs; manifest \(SweepManifest.url(in: sweep).path)")
@@ -68,31 +71,12 @@ struct SweepStart: ParsableCommand {
         if slurm {
             try submitToSlurm(manifest, sweep: sweep, executable: exe)
         } else {
-            let failures = try LocalWorkers(manifest: manifest, sweep: sweep, executable: exe, workers: workers,
+            let failures = try LocalWorkers(manifest: manifest, sweep: sweep, executable: exe, workers: workers ?? 1,
                                             threads: threadsPerWorker).run()
             if !failures.isEmpty {
                 throw ValidationError("\(failures.count) run(s) failed: \(failures.prefix(10).joined(separator: ", "))\(failures.count > 10 ? ", …" : ""); logs in \(sweep.path)/logs; re-run to retry")
             }
             print("collect the results with: mixuplab collect \(sweep.path)")
-        }
-    }
-
-    /// Refuses a grid whose runs `train` would refuse (unknown or inapplicable options, unknown
-    /// regularizers) or whose data paths do not exist, before anything runs: otherwise every run
-    /// of a large grid would fail the same way in its worker.
-    private func check(_ manifest: SweepManifest) throws {
-        _ = try PluginLoader.load(manifest.plugins)
-        for dataset in manifest.grid.datasets {
-            for key in ["data", "test-data", "data-dir"] {
-                if let path = dataset.options[key] ?? manifest.grid.options[key], !FileManager.default.fileExists(atPath: path) {
-                    throw ValidationError("\(grid): dataset '\(dataset.name)': --\(key) \(path) does not exist (relative paths start at \(manifest.workingDirectory))")
-                }
-            }
-        }
-        for run in manifest.runs {
-            do { _ = try Train.parse(run.arguments + ["--run-dir", "unused"]) } catch {
-                throw ValidationError("\(grid): run \(run.id) would fail: \(Train.message(for: error))")
-            }
         }
     }
 

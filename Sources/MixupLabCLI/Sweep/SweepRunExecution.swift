@@ -20,7 +20,7 @@ func executeSweepRun(_ run: SweepRun, of manifest: SweepManifest, sweep: URL, th
         return
     }
     var arguments = run.arguments + ["--run-dir", dir.path, "--threads", String(threads)]
-    if fm.fileExists(atPath: dir.appendingPathComponent("last.safetensors").path) {
+    if SweepRunState.hasCheckpoint(dir) {
         arguments.append("--resume")
     } else if fm.fileExists(atPath: dir.path) {
         // Killed before its first checkpoint: nothing to keep.

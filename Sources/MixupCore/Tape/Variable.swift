@@ -55,6 +55,15 @@ public final class Variable<Scalar: TensorScalar> {
         value = newValue
     }
 
+    /// Changes a parameter's value in place (optimizer steps): unlike `assign(_:)` it does not copy
+    /// the old value when nothing else (a tape still alive) holds it. The shape must stay.
+    public func updateValue(_ body: (inout Tensor<Scalar>) -> Void) {
+        precondition(isParameter, "updateValue(_:) is for parameters; other variables are immutable results")
+        let shape = value.shape
+        body(&value)
+        precondition(value.shape == shape, "updateValue: shape changed from \(shape) to \(value.shape)")
+    }
+
     /// The same value cut off from the tape (gradients stop here).
     public func detached() -> Variable { Variable(constant: value) }
 

@@ -41,12 +41,13 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
         step += 1
         let c1 = 1 - Double.pow(beta1, Double(step)), c2 = 1 - Double.pow(beta2, Double(step))
         for (i, p) in parameters.enumerated() {
-            var theta = p.value
-            adamStep(&theta, gradients[p], &firstMoment[i], &secondMoment[i],
-                     lr: Scalar(learningRate), beta1: Scalar(beta1), beta2: Scalar(beta2), epsilon: Scalar(epsilon),
-                     correction1: Scalar(c1), correction2: Scalar(c2),
-                     weightDecay: Scalar(weightDecay), decoupled: decoupledWeightDecay)
-            p.assign(theta)
+            let grad = gradients[p]
+            p.updateValue { theta in
+                adamStep(&theta, grad, &firstMoment[i], &secondMoment[i],
+                         lr: Scalar(learningRate), beta1: Scalar(beta1), beta2: Scalar(beta2), epsilon: Scalar(epsilon),
+                         correction1: Scalar(c1), correction2: Scalar(c2),
+                         weightDecay: Scalar(weightDecay), decoupled: decoupledWeightDecay)
+            }
         }
     }
 

@@ -106,6 +106,20 @@ func mapTensor<T: TensorScalar>(_ f: UnaryFunction, _ x: Tensor<T>) -> Tensor<T>
     return Tensor(shape: x.shape, scalars: out)
 }
 
+/// a ← a + b, in place when the shapes are equal (a's buffer is reused if nothing else holds it),
+/// with the same additions as `a + b`; broadcasting shapes fall back to `a + b`.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func addInPlace<T: TensorScalar>(_ a: inout Tensor<T>, _ b: Tensor<T>) {
+    guard a.shape == b.shape else { a = applyBinary(.add, a, b); return }
+    b.withUnsafeBufferPointer { bb in
+        a.withUnsafeMutableBufferPointer { ab in
+            guard let ap = ab.baseAddress, let bp = bb.baseAddress else { return }
+            for k in 0..<ab.count { ap[k] = ap[k] + bp[k] }
+        }
+    }
+}
+
 /// `[T](repeating:count:)` in specialised code: unspecialised, it initialises element by
 /// element through the value witness table (measured ~28× slower from another module).
 @_specialize(where T == Float)

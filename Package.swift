@@ -58,7 +58,7 @@ let package = Package(
             "CBLAS", "CKernels", "SeededRandom", .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "SafeTensors"),
-        .target(name: "MixupNN", dependencies: ["MixupCore", "SafeTensors", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(name: "MixupNN", dependencies: ["MixupCore", "CKernels", "SafeTensors", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "MixupRegularizers", dependencies: ["MixupNN"]),
         .target(name: "MixupTraining", dependencies: ["MixupRegularizers", "SafeTensors"]),
         .target(name: "MixupExperiments", dependencies: [

@@ -14,6 +14,10 @@ public struct ApproximateQ: PerSampleRegularizer {
 
     public func perSample<S: TensorScalar>(_ context: RegularizerContext<S>) -> Variable<S> {
         let f = context.logits()
+        if context.loss == .crossEntropy && !options.detachResidual {
+            // (y − softmax(f))ᵀ f = −Σ_c (softmax(f) − y)_c f_c: the fused node with the logits as tangent.
+            return -f.crossEntropyDirectionalDerivative(targets: context.targets, tangent: f)
+        }
         let r = options.residual(Variable(constant: context.targets) - context.loss.link(f))
         return (r * f).sum(alongAxis: 1)
     }

@@ -20,6 +20,10 @@ public struct ExactQ: PerSampleRegularizer {
         // Taped x_i and direction: with readout inputs (h_i from an encoder) R trains the encoder too.
         let seed = Dual(context.inputVariable, direction: context.directionVariable)
         let out = context.jvp(seed)
+        if context.loss == .crossEntropy && !options.detachResidual {
+            // q_i is the JVP of sample i's cross-entropy along its tangent: one fused tape node.
+            return out.primal.crossEntropyDirectionalDerivative(targets: context.targets, tangent: out.tangent)
+        }
         let r = options.residual(context.loss.link(out.primal) - Variable(constant: context.targets))
         return (r * out.tangent).sum(alongAxis: 1)
     }

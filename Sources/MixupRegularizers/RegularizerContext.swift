@@ -73,12 +73,12 @@ public struct RegularizerContext<Scalar: TensorScalar> {
 
     /// E[x̄] − x_i for every sample: the direction of Theorem 1's derivatives.
     public var directionToMean: Tensor<Scalar> {
-        Tensor(zeros: inputs.shape) + dataMean.reshaped([1] + dataMean.shape) - inputs
+        dataMean.reshaped([1] + dataMean.shape) - inputs
     }
 
     /// E[x̄] − x_i on the tape (E[x̄] constant, x_i = `inputVariable`): equals `directionToMean`, and
     /// carries gradient to x_i's producer when the inputs are taped.
     public var directionVariable: Variable<Scalar> {
-        Variable(constant: Tensor(zeros: inputs.shape) + dataMean.reshaped([1] + dataMean.shape)) - inputVariable
+        Variable(constant: dataMean.reshaped([1] + dataMean.shape)) - inputVariable
     }
 }

@@ -10,6 +10,18 @@ final class TapeTests: XCTestCase {
         XCTAssertEqual(f.gradients()[x].scalars, [7, -3])
     }
 
+    /// Adjoints that meet are summed in place; a pullback may hand one tensor to several parents
+    /// (x + x gives the same g to both), so that tensor must never be written through.
+    func testInPlaceAccumulationNeverWritesIntoAGradientSharedWithAnotherNode() {
+        let x = Variable(parameter: Tensor<Double>(shape: [3], scalars: [1, 2, 3]))
+        let w = Variable(constant: Tensor<Double>(shape: [3], scalars: [0.5, -1, 2]))
+        let y = x + x
+        let f = ((y + y) * w).sum() + (y * w).sum()
+        // ∂f/∂y = 2w + w = 3w, ∂f/∂x = 2·3w = 6w
+        XCTAssertEqual(f.gradients()[x].scalars, [3, -6, 12])
+        XCTAssertEqual(f.gradients()[x].scalars, [3, -6, 12], "a second sweep over the same tape gives the same gradient")
+    }
+
     func testConstantsRecordNothingAndReceiveNoGradient() {
         let c = Variable(constant: Tensor<Double>(shape: [2], scalars: [1, 2]))
         let y = (c * c).exp()

@@ -34,6 +34,26 @@ int mixup_conv2d_weight_grad_f64(const double *x, long n, long c, long h, long w
 void mixup_maxpool2x2_f32(const float *x, long planes, long h, long w, float *y, int64_t *argmax);
 void mixup_maxpool2x2_f64(const double *x, long planes, long h, long w, double *y, int64_t *argmax);
 
+/// y[i] = eˣ⁽ⁱ⁾ for n floats (x and y may be the same buffer): a branch-free polynomial within a few
+/// ulp of the correctly rounded result, including subnormal results, 0 below −103.98, +∞ above
+/// 88.73 and NaN for NaN.
+void mixup_exp_f32(const float *x, float *y, long n);
+/// y[i] = 1/(1 + e^−x[i]) for n floats, from e^−|x| so it never overflows.
+void mixup_sigmoid_f32(const float *x, float *y, long n);
+
+/// One Adam step (torch.optim.Adam; AdamW when `decoupled`) over n elements in place:
+/// θ, m, v updated from the gradient; stepSize = lr/(1 − β₁ᵗ), rootCorrection2 = √(1 − β₂ᵗ).
+void mixup_adam_f32(float *theta, const float *grad, float *m, float *v, long n,
+                    float lr, float beta1, float beta2, float epsilon, float stepSize, float rootCorrection2,
+                    float weightDecay, int decoupled);
+void mixup_adam_f64(double *theta, const double *grad, double *m, double *v, long n,
+                    double lr, double beta1, double beta2, double epsilon, double stepSize, double rootCorrection2,
+                    double weightDecay, int decoupled);
+
+/// 1 when none of the n elements is NaN or ±∞, else 0.
+int mixup_all_finite_f32(const float *x, long n);
+int mixup_all_finite_f64(const double *x, long n);
+
 /// Threads the kernels may use (default 1). Work is split so that every output element is computed
 /// by one thread in the single-thread order: results are identical for every thread count.
 void mixup_kernels_set_threads(int count);

@@ -82,9 +82,10 @@ extension Dual {
         return Dual(primal: y, tangent: tangent * (y * (1 - y)))
     }
     public func softplus() -> Dual { Dual(primal: primal.softplus(), tangent: tangent * primal.sigmoid()) }
-    /// ReLU: the tangent is masked by 1[x > 0], a constant (its derivative is 0 a.e.).
+    /// ReLU: the tangent is masked by 1[x > 0], a constant (its derivative is 0 a.e.), in one
+    /// gating pass instead of building the 0/1 mask and multiplying.
     public func relu() -> Dual {
-        Dual(primal: primal.relu(), tangent: tangent * Variable(constant: primal.value.map(.step)))
+        Dual(primal: primal.relu(), tangent: tangent.gated(by: primal.value))
     }
     /// |x|: the tangent is multiplied by sign(x), a constant a.e.
     public func abs() -> Dual {
@@ -140,6 +141,14 @@ extension Dual {
     public func softmax(alongAxis axis: Int) -> Dual {
         let s = primal.softmax(alongAxis: axis)
         return Dual(primal: s, tangent: s * (tangent - (s * tangent).sum(alongAxis: axis, keepingDimension: true)))
+    }
+    /// Mean softmax cross-entropy against constant (soft) targets `[N, D]`, both parts fused: the
+    /// primal is `Variable.softmaxCrossEntropy`, the tangent Σ_i Σ_c (s − y)⊙t / N from
+    /// `crossEntropyDirectionalDerivative` (one node for the rows, then their mean).
+    public func softmaxCrossEntropy(targets: Tensor<Scalar>) -> Dual {
+        let rows = primal.crossEntropyDirectionalDerivative(targets: targets, tangent: tangent)
+        return Dual(primal: primal.softmaxCrossEntropy(targets: targets),
+                    tangent: rows.sum() * (1 / Scalar(Swift.max(shape[0], 1))))
     }
     /// log-softmax: tangent t − Σ s⊙t.
     public func logSoftmax(alongAxis axis: Int) -> Dual {

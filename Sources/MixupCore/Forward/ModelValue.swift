@@ -41,14 +41,14 @@ extension Variable: ModelValue {
     public var primal: Variable { self }
 
     public func linear(weight: Variable, bias: Variable?) -> Variable {
-        let y = Variable.matmul(self, weight, transposeB: true)
-        return bias.map { y + $0 } ?? y
+        Variable.linear(self, weight: weight, bias: bias)
     }
 }
 
 extension Dual: ModelValue {
     public func linear(weight: Variable<Scalar>, bias: Variable<Scalar>?) -> Dual {
-        let y = matmul(weight, transposeOther: true)
-        return bias.map { y + $0 } ?? y
+        // The bias does not move along the direction: it only enters the primal's fused node.
+        Dual(primal: .linear(primal, weight: weight, bias: bias),
+             tangent: .matmul(tangent, weight, transposeB: true))
     }
 }

@@ -1,3 +1,4 @@
+import CKernels
 import RealModule
 
 /// Elementwise functions the engine knows how to run on a whole buffer.
@@ -42,6 +43,13 @@ func applyUnary<T: TensorScalar>(_ f: UnaryFunction, _ input: UnsafeBufferPointe
     let n = input.count
     guard n > 0 else { return }
     let x = input.baseAddress!, y = output.baseAddress!
+    if T.self == Float.self, let kernel = vectorisedFloatKernel(f) {
+        // Folded at specialisation: Float's exp and sigmoid run the branch-free C polynomial.
+        x.withMemoryRebound(to: Float.self, capacity: n) { xf in
+            y.withMemoryRebound(to: Float.self, capacity: n) { yf in kernel(xf, yf, n) }
+        }
+        return
+    }
     switch f {
     case .negate: for i in 0..<n { y[i] = -x[i] }
     case .exp: for i in 0..<n { y[i] = T.exp(x[i]) }
@@ -62,6 +70,30 @@ func applyUnary<T: TensorScalar>(_ f: UnaryFunction, _ input: UnsafeBufferPointe
     }
 }
 
+/// The vectorised C kernel for `f` on Float buffers (`Elementwise.c`), where one exists. Float64
+/// keeps the correctly rounded libm functions: it is the precision of gradient checks and references.
+@inline(__always)
+func vectorisedFloatKernel(_ f: UnaryFunction) -> ((UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void)? {
+    switch f {
+    case .exp: return { mixup_exp_f32($0, $1, $2) }
+    case .sigmoid: return { mixup_sigmoid_f32($0, $1, $2) }
+    default: return nil
+    }
+}
+
+/// e^x for the `n` values at `x` into `y` (which may be `x`): the vectorised polynomial for Float,
+/// libm for Float64. What softmax and the fused cross-entropy call on each row block.
+@inline(__always)
+func exponentials<T: TensorScalar>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
+    if T.self == Float.self {
+        x.withMemoryRebound(to: Float.self, capacity: n) { xf in
+            y.withMemoryRebound(to: Float.self, capacity: n) { yf in mixup_exp_f32(xf, yf, n) }
+        }
+    } else {
+        for i in 0..<n { y[i] = T.exp(x[i]) }
+    }
+}
+
 /// `f` applied to every element of `x`, as a new tensor.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
@@ -72,6 +104,20 @@ func mapTensor<T: TensorScalar>(_ f: UnaryFunction, _ x: Tensor<T>) -> Tensor<T>
         count = x.count
     }
     return Tensor(shape: x.shape, scalars: out)
+}
+
+/// a ← a + b, in place when the shapes are equal (a's buffer is reused if nothing else holds it),
+/// with the same additions as `a + b`; broadcasting shapes fall back to `a + b`.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func addInPlace<T: TensorScalar>(_ a: inout Tensor<T>, _ b: Tensor<T>) {
+    guard a.shape == b.shape else { a = applyBinary(.add, a, b); return }
+    b.withUnsafeBufferPointer { bb in
+        a.withUnsafeMutableBufferPointer { ab in
+            guard let ap = ab.baseAddress, let bp = bb.baseAddress else { return }
+            for k in 0..<ab.count { ap[k] = ap[k] + bp[k] }
+        }
+    }
 }
 
 /// `[T](repeating:count:)` in specialised code: unspecialised, it initialises element by

@@ -7,20 +7,44 @@ func gemmProduct<T: TensorScalar>(_ a: Tensor<T>, _ b: Tensor<T>,
     let m = transposeA ? a.shape[1] : a.shape[0], k = transposeA ? a.shape[0] : a.shape[1]
     let kb = transposeB ? b.shape[1] : b.shape[0], n = transposeB ? b.shape[0] : b.shape[1]
     precondition(k == kb, "matmul: inner dimensions differ (\(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : ""))")
-    var out = [T](repeating: 0, count: m * n)
-    if m > 0 && n > 0 && k > 0 {
-        a.withUnsafeBufferPointer { ab in
-            b.withUnsafeBufferPointer { bb in
-                out.withUnsafeMutableBufferPointer { ob in
-                    T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                           alpha: 1, a: ab.baseAddress!, lda: a.shape[1],
-                           b: bb.baseAddress!, ldb: b.shape[1],
-                           beta: 0, c: ob.baseAddress!, ldc: n)
-                }
+    guard m > 0 && n > 0 && k > 0 else { return Tensor(zeros: [m, n]) }
+    // C starts as zeros (one memset) and the GEMM accumulates into it with β = 1: with β = 0
+    // OpenBLAS would zero C itself in a separate, slower pass (measured 4–6 % of an MLP step).
+    var out = filledArray(T(0), count: m * n)
+    a.withUnsafeBufferPointer { ab in
+        b.withUnsafeBufferPointer { bb in
+            out.withUnsafeMutableBufferPointer { ob in
+                T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                       alpha: 1, a: ab.baseAddress!, lda: a.shape[1],
+                       b: bb.baseAddress!, ldb: b.shape[1],
+                       beta: 1, c: ob.baseAddress!, ldc: n)
             }
         }
     }
     return Tensor(shape: [m, n], scalars: out)
+}
+
+/// x·Wᵀ + b (x `[N, K]`, W `[M, K]`, b `[M]`): C filled with b's rows, then one GEMM with β = 1.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func biasedProduct<T: TensorScalar>(_ x: Tensor<T>, _ w: Tensor<T>, _ b: Tensor<T>) -> Tensor<T> {
+    let n = x.shape[0], k = x.shape[1], m = w.shape[0]
+    let out = [T](unsafeUninitializedCapacity: n * m) { ob, initialized in
+        b.withUnsafeBufferPointer { bb in
+            for i in 0..<n { (ob.baseAddress! + i * m).initialize(from: bb.baseAddress!, count: m) }
+        }
+        initialized = n * m
+        if n > 0 && m > 0 && k > 0 {
+            x.withUnsafeBufferPointer { xb in
+                w.withUnsafeBufferPointer { wb in
+                    T.gemm(transposeA: false, transposeB: true, m: n, n: m, k: k,
+                           alpha: 1, a: xb.baseAddress!, lda: k, b: wb.baseAddress!, ldb: k,
+                           beta: 1, c: ob.baseAddress!, ldc: m)
+                }
+            }
+        }
+    }
+    return Tensor(shape: [n, m], scalars: out)
 }
 
 @_specialize(where T == Float)

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Reductions along one axis, viewing the tensor as [outer, axis, inner].
 public enum Reduction: Sendable { case sum, max }
 
@@ -61,14 +63,18 @@ func sumToShape<T: TensorScalar>(_ x: Tensor<T>, _ shape: [Int]) -> Tensor<T> {
     return y.reshaped(shape)
 }
 
-/// True when no element is NaN or ±∞.
+/// True when no element is NaN or ±∞ (a vectorised OR over the exponent bits, `Elementwise.c`).
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func allFinite<T: TensorScalar>(_ x: Tensor<T>) -> Bool {
     x.withUnsafeBufferPointer { xb in
-        // x − x is 0 for finite x and NaN otherwise; one comparison of the sum per tensor.
-        var acc: T = 0
-        for v in xb { acc += v - v }
-        return acc == 0
+        guard let p = xb.baseAddress else { return true }
+        if T.self == Float.self {
+            return p.withMemoryRebound(to: Float.self, capacity: xb.count) { mixup_all_finite_f32($0, xb.count) } != 0
+        }
+        if T.self == Double.self {
+            return p.withMemoryRebound(to: Double.self, capacity: xb.count) { mixup_all_finite_f64($0, xb.count) } != 0
+        }
+        return xb.allSatisfy { $0.isFinite }
     }
 }

@@ -21,6 +21,12 @@ extension Variable {
         let x = value
         return Variable.record(x.map(.relu), parents: [self]) { g in [.apply(.gate, g, x)] }
     }
+    /// The value where `mask` > 0 and 0 elsewhere, for a constant `mask` of the same shape: ReLU's
+    /// tangent rule t ⊙ 1[x > 0] in one pass (the pullback gates g the same way).
+    public func gated(by mask: Tensor<Scalar>) -> Variable {
+        precondition(mask.shape == shape, "gated(by:): mask \(mask.shape) must match the value \(shape)")
+        return Variable.record(.apply(.gate, value, mask), parents: [self]) { g in [.apply(.gate, g, mask)] }
+    }
     /// |x|; the derivative at 0 is taken as 0.
     public func abs() -> Variable { elementwise(.abs) { x, _ in x.map(.sign) } }
     public func square() -> Variable { elementwise(.square) { x, _ in x * 2 } }

@@ -65,3 +65,124 @@ func logSumExpAndSoftmax<T: TensorScalar>(_ x: Tensor<T>, axis: Int) -> (lse: Te
     let s = e.sum(alongAxis: axis)
     return (m + s.map(.log), e / s)
 }
+
+// MARK: Fused softmax cross-entropy
+
+extension Variable {
+    /// Mean softmax cross-entropy of logits `[N, D]` against (soft) targets of the same shape,
+    /// (Σ_i logsumexp(z_i) − Σ_ic y_ic z_ic)/N, as one tape node: one pass computes logsumexp and
+    /// softmax per row, and the pullback is (softmax − y)·g/N. Equals the composition
+    /// `(logSumExp(alongAxis: 1).sum() − (y ⊙ z).sum()) / N` for any targets (mixup's soft ones too).
+    public func softmaxCrossEntropy(targets: Tensor<Scalar>) -> Variable {
+        precondition(shape.count == 2 && targets.shape == shape,
+                     "softmax cross-entropy needs logits [N, D] and targets of the same shape, got \(shape) and \(targets.shape)")
+        let (loss, softmax) = softmaxCrossEntropyForward(value, targets)
+        let scale = 1 / Scalar(Swift.max(shape[0], 1))
+        return Variable.record(Tensor(loss), parents: [self]) { g in
+            [softmaxResidual(softmax, targets, times: g.scalar * scale)]
+        }
+    }
+
+    /// Per row, Σ_c (softmax(z)_ic − y_ic)·t_ic for logits z = `self` `[N, D]`, targets y and a
+    /// tangent t `[N, D]`: the directional derivative of each row's softmax cross-entropy along t —
+    /// the JVP rule of `softmaxCrossEntropy` and MixupE's exact q(x_i) when t = J_f(x_i)·v —
+    /// as one tape node. Gradients: ∂/∂t = g_i·(s_i − y_i), ∂/∂z = s_i ⊙ (g_i t_i − g_i Σ_c s_ic t_ic).
+    public func crossEntropyDirectionalDerivative(targets: Tensor<Scalar>, tangent: Variable) -> Variable {
+        precondition(shape.count == 2 && targets.shape == shape && tangent.shape == shape,
+                     "cross-entropy directional derivative needs logits, targets and tangent of one shape [N, D], got \(shape), \(targets.shape), \(tangent.shape)")
+        let softmax = logSumExpAndSoftmax(value, axis: 1).softmax
+        let (q, weighted) = residualContraction(softmax, targets, tangent.value)
+        let needZ = requiresGradient, needT = tangent.requiresGradient, t = tangent.value
+        return Variable.record(q, parents: [self, tangent]) { g in
+            [needZ ? softmaxJacobianTransposed(softmax, t, rowWeights: g, rowDots: weighted) : nil,
+             needT ? softmaxResidual(softmax, targets, rowWeights: g) : nil]
+        }
+    }
+}
+
+/// Σ_i logsumexp(z_i) − Σ_ic y_ic z_ic, divided by N as `Variable./` does (× 1/N), and the softmax of
+/// z, in one pass over the rows; rows that are all −∞ are shifted by 0 (as `logSumExpAndSoftmax`).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func softmaxCrossEntropyForward<T: TensorScalar>(_ z: Tensor<T>, _ y: Tensor<T>) -> (loss: T, softmax: Tensor<T>) {
+    let n = z.shape[0], d = z.shape[1]
+    var lse = [T](repeating: 0, count: n)
+    let s = [T](unsafeUninitializedCapacity: n * d) { sb, initialized in
+        z.withUnsafeBufferPointer { zb in
+            for i in 0..<n {
+                let row = zb.baseAddress! + i * d, out = sb.baseAddress! + i * d
+                var m = -T.infinity
+                for c in 0..<d where row[c] > m || row[c].isNaN { m = row[c] }
+                if !m.isFinite { m = 0 }
+                for c in 0..<d { out[c] = row[c] - m }
+                exponentials(UnsafePointer(out), out, d)
+                var sum: T = 0
+                for c in 0..<d { sum += out[c] }
+                for c in 0..<d { out[c] /= sum }
+                lse[i] = m + T.log(sum)
+            }
+        }
+        initialized = n * d
+    }
+    let total = sumAll(Tensor(shape: [n], scalars: lse)) - sumAll(applyBinary(.multiply, y, z))
+    return (total * (1 / T(Swift.max(n, 1))), Tensor(shape: [n, d], scalars: s))
+}
+
+/// (s − y)·c, or row-wise (s_i − y_i)·w_i with `rowWeights` w `[N]`.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func softmaxResidual<T: TensorScalar>(_ s: Tensor<T>, _ y: Tensor<T>, times c: T = 1, rowWeights w: Tensor<T>? = nil) -> Tensor<T> {
+    let n = s.shape[0], d = s.shape[1]
+    let out = [T](unsafeUninitializedCapacity: n * d) { ob, initialized in
+        s.withUnsafeBufferPointer { sb in
+            y.withUnsafeBufferPointer { yb in
+                for i in 0..<n {
+                    let f = w.map { $0.scalars[i] * c } ?? c
+                    for k in (i * d)..<(i * d + d) { ob[k] = (sb[k] - yb[k]) * f }
+                }
+            }
+        }
+        initialized = n * d
+    }
+    return Tensor(shape: [n, d], scalars: out)
+}
+
+/// q_i = Σ_c (s_ic − y_ic)·t_ic `[N]`, and Σ_c s_ic t_ic `[N]` (what the logits' pullback reuses).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func residualContraction<T: TensorScalar>(_ s: Tensor<T>, _ y: Tensor<T>, _ t: Tensor<T>) -> (q: Tensor<T>, weighted: Tensor<T>) {
+    let n = s.shape[0], d = s.shape[1]
+    var q = [T](repeating: 0, count: n), st = [T](repeating: 0, count: n)
+    s.withUnsafeBufferPointer { sb in
+        y.withUnsafeBufferPointer { yb in
+            t.withUnsafeBufferPointer { tb in
+                for i in 0..<n {
+                    var acc: T = 0, dot: T = 0
+                    for k in (i * d)..<(i * d + d) { acc += (sb[k] - yb[k]) * tb[k]; dot += sb[k] * tb[k] }
+                    q[i] = acc; st[i] = dot
+                }
+            }
+        }
+    }
+    return (Tensor(shape: [n], scalars: q), Tensor(shape: [n], scalars: st))
+}
+
+/// Row-wise g_i·s_i ⊙ (t_i − Σ_c s_ic t_ic): the transposed softmax Jacobian applied to g_i t_i.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func softmaxJacobianTransposed<T: TensorScalar>(_ s: Tensor<T>, _ t: Tensor<T>, rowWeights g: Tensor<T>,
+                                                rowDots st: Tensor<T>) -> Tensor<T> {
+    let n = s.shape[0], d = s.shape[1]
+    let out = [T](unsafeUninitializedCapacity: n * d) { ob, initialized in
+        s.withUnsafeBufferPointer { sb in
+            t.withUnsafeBufferPointer { tb in
+                for i in 0..<n {
+                    let gi = g.scalars[i], dot = st.scalars[i]
+                    for k in (i * d)..<(i * d + d) { ob[k] = sb[k] * (gi * tb[k] - gi * dot) }
+                }
+            }
+        }
+        initialized = n * d
+    }
+    return Tensor(shape: [n, d], scalars: out)
+}

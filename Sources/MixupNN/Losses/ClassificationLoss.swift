@@ -11,13 +11,12 @@ public enum ClassificationLoss: String, CaseIterable, Codable, Sendable {
     /// Mean loss over the batch. `targets` has the logits' shape (one-hot or mixed labels).
     public func callAsFunction<S: TensorScalar>(_ logits: Variable<S>, _ targets: Tensor<S>) -> Variable<S> {
         precondition(logits.shape == targets.shape, "loss: logits \(logits.shape) vs targets \(targets.shape)")
-        let y = Variable(constant: targets)
-        let n = S(logits.shape[0])
         switch self {
         case .crossEntropy:
-            return (logits.logSumExp(alongAxis: 1).sum() - (y * logits).sum()) / n
+            // One fused tape node: (Σ logsumexp(z_i) − Σ y⊙z)/N with pullback (softmax − y)/N.
+            return logits.softmaxCrossEntropy(targets: targets)
         case .logistic:
-            return (logits.softplus() - y * logits).sum() / n
+            return (logits.softplus() - Variable(constant: targets) * logits).sum() / S(logits.shape[0])
         }
     }
 

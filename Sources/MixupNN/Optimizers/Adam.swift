@@ -1,3 +1,4 @@
+import CKernels
 import MixupCore
 import RealModule
 
@@ -40,12 +41,13 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
         step += 1
         let c1 = 1 - Double.pow(beta1, Double(step)), c2 = 1 - Double.pow(beta2, Double(step))
         for (i, p) in parameters.enumerated() {
-            var theta = p.value
-            adamStep(&theta, gradients[p], &firstMoment[i], &secondMoment[i],
-                     lr: Scalar(learningRate), beta1: Scalar(beta1), beta2: Scalar(beta2), epsilon: Scalar(epsilon),
-                     correction1: Scalar(c1), correction2: Scalar(c2),
-                     weightDecay: Scalar(weightDecay), decoupled: decoupledWeightDecay)
-            p.assign(theta)
+            let grad = gradients[p]
+            p.updateValue { theta in
+                adamStep(&theta, grad, &firstMoment[i], &secondMoment[i],
+                         lr: Scalar(learningRate), beta1: Scalar(beta1), beta2: Scalar(beta2), epsilon: Scalar(epsilon),
+                         correction1: Scalar(c1), correction2: Scalar(c2),
+                         weightDecay: Scalar(weightDecay), decoupled: decoupledWeightDecay)
+            }
         }
     }
 
@@ -69,22 +71,42 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
     }
 }
 
+/// One fused pass per parameter (`mixup_adam_f32/f64` in CKernels): θ, m and v are read and written
+/// once, vectorised, with the same operations in the same order as the textbook loop.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func adamStep<S: TensorScalar>(_ theta: inout Tensor<S>, _ grad: Tensor<S>, _ m: inout Tensor<S>, _ v: inout Tensor<S>,
                                lr: S, beta1: S, beta2: S, epsilon: S, correction1: S, correction2: S,
                                weightDecay: S, decoupled: Bool) {
+    precondition(theta.count == grad.count && m.count == grad.count && v.count == grad.count,
+                 "Adam: parameter \(theta.shape), gradient \(grad.shape) and moments must have equal sizes")
     let stepSize = lr / correction1, rootCorrection2 = correction2.squareRoot()
+    let n = theta.count
+    guard n > 0 else { return }
     theta.withUnsafeMutableBufferPointer { t in
         m.withUnsafeMutableBufferPointer { mb in
             v.withUnsafeMutableBufferPointer { vb in
                 grad.withUnsafeBufferPointer { g in
-                    for k in 0..<t.count {
-                        var gk = g[k]
-                        if decoupled { t[k] -= lr * weightDecay * t[k] } else { gk += weightDecay * t[k] }
-                        mb[k] = beta1 * mb[k] + (1 - beta1) * gk
-                        vb[k] = beta2 * vb[k] + (1 - beta2) * gk * gk
-                        t[k] -= stepSize * mb[k] / (vb[k].squareRoot() / rootCorrection2 + epsilon)
+                    if S.self == Float.self {
+                        func f(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self) }
+                        func f(_ x: S) -> Float { Float(x) }
+                        mixup_adam_f32(f(t.baseAddress!), UnsafeRawPointer(g.baseAddress!).assumingMemoryBound(to: Float.self),
+                                       f(mb.baseAddress!), f(vb.baseAddress!), n, f(lr), f(beta1), f(beta2), f(epsilon),
+                                       f(stepSize), f(rootCorrection2), f(weightDecay), decoupled ? 1 : 0)
+                    } else if S.self == Double.self {
+                        func d(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Double> { UnsafeMutableRawPointer(p).assumingMemoryBound(to: Double.self) }
+                        func d(_ x: S) -> Double { Double(x) }
+                        mixup_adam_f64(d(t.baseAddress!), UnsafeRawPointer(g.baseAddress!).assumingMemoryBound(to: Double.self),
+                                       d(mb.baseAddress!), d(vb.baseAddress!), n, d(lr), d(beta1), d(beta2), d(epsilon),
+                                       d(stepSize), d(rootCorrection2), d(weightDecay), decoupled ? 1 : 0)
+                    } else {
+                        for k in 0..<n {
+                            var gk = g[k]
+                            if decoupled { t[k] -= lr * weightDecay * t[k] } else { gk += weightDecay * t[k] }
+                            mb[k] = beta1 * mb[k] + (1 - beta1) * gk
+                            vb[k] = beta2 * vb[k] + (1 - beta2) * gk * gk
+                            t[k] -= stepSize * mb[k] / (vb[k].squareRoot() / rootCorrection2 + epsilon)
+                        }
                     }
                 }
             }

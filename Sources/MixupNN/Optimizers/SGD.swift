@@ -21,10 +21,11 @@ public struct SGD<Scalar: TensorScalar>: Optimizer {
     public mutating func update(_ parameters: [Variable<Scalar>], with gradients: Gradients<Scalar>) {
         if velocity.count != parameters.count { velocity = parameters.map { Tensor(zeros: $0.shape) } }
         for (i, p) in parameters.enumerated() {
-            var theta = p.value
-            sgdStep(&theta, gradients[p], &velocity[i], lr: Scalar(learningRate), momentum: Scalar(momentum),
-                    nesterov: nesterov, weightDecay: Scalar(weightDecay))
-            p.assign(theta)
+            let grad = gradients[p]
+            p.updateValue { theta in
+                sgdStep(&theta, grad, &velocity[i], lr: Scalar(learningRate), momentum: Scalar(momentum),
+                        nesterov: nesterov, weightDecay: Scalar(weightDecay))
+            }
         }
     }
 

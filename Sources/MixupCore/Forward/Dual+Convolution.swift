@@ -54,6 +54,30 @@ extension Dual {
         }
     }
 
+    /// `batchNormalized(…).relu()`. With batch statistics and the fixed-statistics tangent, two fused
+    /// ops: the primal z = ReLU(BN(x)) and the tangent 1[z > 0]·γ/√(σ²_B + ε)·t, whose pullback
+    /// reaches x (through σ²_B), γ and t without the five full-size temporaries of the composition.
+    public func batchNormalizedReLU(scale: Variable<Scalar>, shift: Variable<Scalar>,
+                                    statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Dual {
+        guard case .batch(.fixedStatistics) = statistics else {
+            return batchNormalized(scale: scale, shift: shift, statistics: statistics, epsilon: epsilon).relu()
+        }
+        precondition(shape.count >= 2 && scale.shape == [shape[1]] && shift.shape == [shape[1]],
+                     "batch norm: value \(shape) needs scale and shift of one entry per channel")
+        let x = primal, t = tangent
+        let (z, mean, inv) = x.batchNormalizedReLUFused(scale: scale, shift: shift, epsilon: epsilon)
+        let xValue = x.value, zValue = z.value, tValue = t.value, gammaValue = scale.value
+        let needT = t.requiresGradient, needX = x.requiresGradient
+        let zDot = Variable.record(batchNormReLUTangent(tValue, output: zValue, inverseDeviation: inv, scale: gammaValue),
+                                   parents: [t, x, scale]) { g in
+            let (dt, dx, dgamma) = batchNormReLUTangentBackward(g, tangent: tValue, input: xValue, output: zValue,
+                                                                mean: mean, inverseDeviation: inv, scale: gammaValue,
+                                                                needTangent: needT, needInput: needX)
+            return [dt, dx, dgamma]
+        }
+        return Dual(primal: z, tangent: zDot)
+    }
+
     /// Per-channel mean over every axis but 1, for both halves (linear).
     func channelMean() -> Dual {
         Dual(primal: primal.channelMean(), tangent: tangent.channelMean())

@@ -1,7 +1,8 @@
 /// What flows through a model: a taped tensor (`Variable`), a tensor with its JVP (`Dual`) or a
 /// Taylor jet (`Jet`). Layers are written once against this protocol, so the same model runs
 /// plainly, with a JVP, or with higher-order coefficients. There are no default rules: a conformer
-/// that lacks one fails to compile rather than crashing when a model first reaches that layer.
+/// that lacks one fails to compile rather than crashing when a model first reaches that layer. The
+/// one exception is a fused pair (`batchNormalizedReLU`), whose default is the composition itself.
 public protocol ModelValue {
     associatedtype Scalar: TensorScalar
     /// The plain value (the primal / zeroth coefficient).
@@ -32,8 +33,20 @@ public protocol ModelValue {
     /// Batch normalization over channel axis 1 with scale γ and shift β (`[C]` each).
     func batchNormalized(scale: Variable<Scalar>, shift: Variable<Scalar>,
                          statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Self
+    /// `batchNormalized(…)` then ReLU. Conformers may fuse the two (PreAct blocks run BN → ReLU); the
+    /// default is the composition.
+    func batchNormalizedReLU(scale: Variable<Scalar>, shift: Variable<Scalar>,
+                             statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Self
     /// Elementwise product with a constant mask (dropout).
     func dropout(mask: Tensor<Scalar>) -> Self
+}
+
+extension ModelValue {
+    /// The composition `batchNormalized(…).relu()`, for conformers without a fused rule (jets).
+    public func batchNormalizedReLU(scale: Variable<Scalar>, shift: Variable<Scalar>,
+                                    statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Self {
+        batchNormalized(scale: scale, shift: shift, statistics: statistics, epsilon: epsilon).relu()
+    }
 }
 
 extension Variable: ModelValue {

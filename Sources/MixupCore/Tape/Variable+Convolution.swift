@@ -132,6 +132,34 @@ extension Variable {
         }
     }
 
+    /// ReLU of batch-statistics normalization as one taped op: one output buffer, no saved x̂ (the
+    /// backward recomputes it from the input the tape holds anyway). Also returns the statistics,
+    /// which the fused tangent rule (`Dual.batchNormalizedReLU`) shares.
+    func batchNormalizedReLUFused(scale gamma: Variable, shift beta: Variable, epsilon: Scalar)
+        -> (output: Variable, mean: [Scalar], inverseDeviation: [Scalar]) {
+        let x = value, gammaValue = gamma.value, needX = requiresGradient
+        let (mean, inv) = batchStatistics(x, epsilon: epsilon)
+        let z = batchNormReLUForward(x, mean: mean, inverseDeviation: inv, scale: gammaValue, shift: beta.value)
+        let output = Variable.record(z, parents: [self, gamma, beta]) { g in
+            let (dx, dgamma, dbeta) = batchNormReLUBackward(g, input: x, output: z, mean: mean, inverseDeviation: inv,
+                                                            scale: gammaValue, needInput: needX)
+            return [dx, dgamma, dbeta]
+        }
+        return (output, mean, inv)
+    }
+
+    /// `batchNormalized(scale:shift:statistics:epsilon:).relu()`; with batch statistics one fused
+    /// op (what PreAct blocks run), with running statistics the composition.
+    public func batchNormalizedReLU(scale: Variable, shift: Variable, statistics: NormalizationStatistics<Scalar>,
+                                    epsilon: Scalar) -> Variable {
+        guard case .batch = statistics else {
+            return batchNormalized(scale: scale, shift: shift, statistics: statistics, epsilon: epsilon).relu()
+        }
+        precondition(shape.count >= 2 && scale.shape == [shape[1]] && shift.shape == [shape[1]],
+                     "batch norm: value \(shape) needs scale and shift of [\(shape.count >= 2 ? shape[1] : 0)], got \(scale.shape), \(shift.shape)")
+        return batchNormalizedReLUFused(scale: scale, shift: shift, epsilon: epsilon).output
+    }
+
     /// γ/√(v + ε) for fixed variances `v`, shaped to broadcast over this value.
     func fixedMultiplier(scale gamma: Variable, variance: Tensor<Scalar>, epsilon: Scalar) -> Variable {
         (gamma * Variable(constant: (variance + epsilon).map(.sqrt).map(.reciprocal))).reshaped(channelBroadcastShape(shape[1]))

@@ -44,4 +44,14 @@ public struct BatchNorm2d<Scalar: TensorScalar>: Layer {
         return x.batchNormalized(scale: weight, shift: bias, statistics: .batch(tangent: mode.batchNormTangent),
                                  epsilon: epsilon)
     }
+
+    /// The layer followed by `activation`. In training mode ReLU runs fused with the normalization
+    /// (`ModelValue.batchNormalizedReLU`): one output buffer per pass instead of three, and for a
+    /// JVP one tangent op instead of five — what PreAct blocks (BN → ReLU → conv) spend memory on.
+    public func callAsFunction<V: ModelValue>(_ x: V, then activation: Activation) -> V where V.Scalar == Scalar {
+        guard activation == .relu, mode.isTraining else { return self(x).activated(activation) }
+        if mode.updatesRunningStatistics, x is Variable<Scalar> { running.update(with: x.primal.value) }
+        return x.batchNormalizedReLU(scale: weight, shift: bias, statistics: .batch(tangent: mode.batchNormTangent),
+                                     epsilon: epsilon)
+    }
 }

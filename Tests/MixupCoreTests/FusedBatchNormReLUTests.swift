@@ -122,6 +122,77 @@ final class FusedBatchNormReLUTests: XCTestCase {
         XCTAssertEqual(fused.tangent.value, plain.tangent.value)
     }
 
+    // MARK: BN → ReLU → convolutions, fused
+
+    /// Two convolutions of one activation, as in a PreAct block with a projection shortcut:
+    /// 3×3 padding 1 with a bias, and 1×1 stride 2 without.
+    struct Convolutions {
+        let w1, b1, w2: Variable<Double>
+        init(channels: Int, seed: UInt64) {
+            var data = TestData(seed: seed)
+            w1 = Variable(parameter: data.tensor([2, channels, 3, 3], in: -0.6...0.6))
+            b1 = Variable(parameter: data.tensor([2], in: -0.3...0.3))
+            w2 = Variable(parameter: data.tensor([3, channels, 1, 1], in: -0.6...0.6))
+        }
+        var specs: [ConvolutionSpec<Double>] {
+            [ConvolutionSpec(weight: w1, bias: b1, stride: 1, padding: 1), ConvolutionSpec(weight: w2, bias: nil, stride: 2, padding: 0)]
+        }
+        var parameters: [Variable<Double>] { [w1, b1, w2] }
+    }
+
+    /// Σ c_k ⊙ conv_k(ReLU(BN(x))) over both convolutions, fused or composed, taped or as a JVP's tangent.
+    func convObjective(_ x: Variable<Double>, _ gamma: Variable<Double>, _ beta: Variable<Double>, _ t: Variable<Double>?,
+                       _ convs: Convolutions, _ weights: [Variable<Double>], fused: Bool) -> Variable<Double> {
+        let outputs: [Variable<Double>]
+        if let t {
+            let seed = Dual(x, direction: t)
+            outputs = (fused ? seed.batchNormalizedReLUConvolutions(scale: gamma, shift: beta, statistics: Self.batch,
+                                                                     epsilon: 1e-5, convolutions: convs.specs)
+                       : seed.batchNormalized(scale: gamma, shift: beta, statistics: Self.batch, epsilon: 1e-5).relu()
+                           .conv2dAll(convs.specs)).map(\.tangent)
+        } else {
+            outputs = fused ? x.batchNormalizedReLUConvolutions(scale: gamma, shift: beta, statistics: Self.batch,
+                                                                 epsilon: 1e-5, convolutions: convs.specs)
+                : x.batchNormalized(scale: gamma, shift: beta, statistics: Self.batch, epsilon: 1e-5).relu().conv2dAll(convs.specs)
+        }
+        return zip(outputs, weights).map { ($0 * $1).sum() }.reduce(Variable(constant: Tensor(0)), +)
+    }
+
+    func testFusedConvolutionsMatchTheCompositionAndFiniteDifferences() {
+        for asTangent in [false, true] {
+            let shape = [3, 2, 5, 4]
+            let (x, gamma, beta, t) = inputs(shape, seed: asTangent ? 121 : 120)
+            let convs = Convolutions(channels: 2, seed: 122)
+            var data = TestData(seed: 123)
+            let weights = [data.tensor([3, 2, 5, 4]), data.tensor([3, 3, 3, 2])].map { Variable(constant: $0) }
+            let values = [x, gamma, beta, t]
+            let leaves = values.map { Variable(parameter: $0) }
+            func objective(_ v: [Variable<Double>], fused: Bool) -> Variable<Double> {
+                convObjective(v[0], v[1], v[2], asTangent ? v[3] : nil, convs, weights, fused: fused)
+            }
+            let fusedValue = objective(leaves, fused: true), plainValue = objective(leaves, fused: false)
+            XCTAssertEqual(fusedValue.scalar, plainValue.scalar, accuracy: 1e-10 * max(1, Swift.abs(plainValue.scalar)))
+            let grads = fusedValue.gradients(), plainGrads = plainValue.gradients()
+            let moving = leaves + convs.parameters
+            let count = asTangent ? 4 : 3   // the taped case has no tangent input
+            for (i, leaf) in moving.enumerated() where i < count || i >= 4 {
+                XCTAssertLessThanOrEqual(relativeError(grads[leaf], plainGrads[leaf]), 1e-10,
+                                         "tangent \(asTangent): ∂/∂input \(i) differs from the composition's")
+                let original = leaf.value
+                let numeric = FiniteDifferences.gradient(of: { v in
+                    if i < 4 {
+                        var xs = values; xs[i] = v
+                        return objective(xs.map { Variable(constant: $0) }, fused: true).scalar
+                    }
+                    leaf.assign(v); defer { leaf.assign(original) }
+                    return objective(values.map { Variable(constant: $0) }, fused: true).scalar
+                }, at: original)
+                let err = relativeError(grads[leaf], numeric)
+                XCTAssertLessThanOrEqual(err, 1e-6, "tangent \(asTangent): ∂/∂input \(i) off by \(err)")
+            }
+        }
+    }
+
     /// Per-channel mean and biased variance of x, by direct loops.
     func frozenStatistics(_ x: Tensor<Double>) -> (Tensor<Double>, Tensor<Double>) {
         let n = x.shape[0], c = x.shape[1], rest = x.count / (n * c)
@@ -133,5 +204,12 @@ final class FusedBatchNormReLUTests: XCTestCase {
             variance[ch] = values.map { ($0 - mean[ch]) * ($0 - mean[ch]) }.reduce(0, +) / Double(values.count)
         }
         return (Tensor(shape: [c], scalars: mean), Tensor(shape: [c], scalars: variance))
+    }
+}
+
+extension ModelValue {
+    /// Each convolution applied to `self` (the unfused composition the fused op must match).
+    func conv2dAll(_ specs: [ConvolutionSpec<Scalar>]) -> [Self] {
+        specs.map { conv2d(weight: $0.weight, bias: $0.bias, stride: $0.stride, padding: $0.padding) }
     }
 }

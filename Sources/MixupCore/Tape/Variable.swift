@@ -78,7 +78,13 @@ public final class Variable<Scalar: TensorScalar> {
             for (parent, grad) in zip(node.parents, pullback(adjoint)) where parent.requiresGradient {
                 guard let grad else { continue }
                 let key = ObjectIdentifier(parent)
-                adjoints[key] = adjoints[key].map { $0 + grad } ?? grad
+                if var sum = adjoints.removeValue(forKey: key) {
+                    // In place when the shapes agree (copy-on-write copies first if the buffer is shared).
+                    if sum.shape == grad.shape { sum.accumulate(grad) } else { sum = sum + grad }
+                    adjoints[key] = sum
+                } else {
+                    adjoints[key] = grad
+                }
             }
         }
         return Gradients(leaves)

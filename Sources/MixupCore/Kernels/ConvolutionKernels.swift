@@ -179,8 +179,9 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable {
 
 /// Whether this layer runs on the direct kernels. The automatic limits come from the conv rows of
 /// Benchmarks/README.md: direct wins clearly on LeNet's layers (25/150-tap patches, 6/16 outputs)
-/// and a 3-channel first layer. Wide layers were not swept: direct also won on one 64→64 3×3
-/// layer that these limits send to GEMM, so the limits are conservative, not a measured crossover.
+/// and a 3-channel first layer. The VGG/ResNet sweep (`mixuplab-step-bench conv-sweep`) found the
+/// direct forward ahead on 64–128-channel layers with 16×16–32×32 planes but its weight gradient far
+/// behind on every wide layer, so forward + backward stays with GEMM there.
 func usesDirectConvolution(_ g: WindowGeometry, outputChannels: Int) -> Bool {
     guard g.stride == 1, g.kernelHeight == g.kernelWidth, g.padding < g.kernelHeight else { return false }
     switch ConvolutionAlgorithm.preferred {

@@ -7,6 +7,8 @@ import MixupTraining
 /// [--steps S] [--repeats R]`. Prints one `RESULT …` line: median and best samples/s over R timed
 /// blocks of S steps (after two warm-up steps, one for W3), the process's peak RSS and the OpenBLAS
 /// core. `mixuplab-step-bench --version` prints the OpenBLAS core and CPU for benchmark headers.
+/// `--phases` instead times the forward pass (the objective) and the backward pass of each step
+/// apart and prints the resident memory after each; `conv-sweep` runs `ConvolutionSweep`.
 enum StepBenchmark {
     static func main(_ arguments: [String]) {
         do {
@@ -17,6 +19,9 @@ enum StepBenchmark {
         }
     }
 
+    /// `--phases`: time forward and backward apart instead of whole steps.
+    nonisolated(unsafe) static var phases = false
+
     struct UsageError: Error, CustomStringConvertible { var description: String }
 
     static func run(_ arguments: [String]) throws {
@@ -25,11 +30,31 @@ enum StepBenchmark {
             print("OpenBLAS core: \(BLASCore.current)\nCPU: \(BLASCore.current.cpu)\n\(BLASCore.current.configuration)")
             return
         }
+        if arguments.first == "conv-sweep" {
+            var batch = 20, repeats = 3, threads = 1
+            var index = 1
+            while index < arguments.count {
+                guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else {
+                    throw UsageError(description: "conv-sweep [--batch B] [--repeats R] [--threads N]")
+                }
+                switch arguments[index] {
+                case "--batch": batch = value
+                case "--repeats": repeats = value
+                case "--threads": threads = value
+                default: throw UsageError(description: "conv-sweep [--batch B] [--repeats R] [--threads N]")
+                }
+                index += 2
+            }
+            ComputeThreads.count = threads
+            ConvolutionSweep.run(batch: batch, repeats: repeats)
+            return
+        }
         guard arguments.count >= 2 else { throw UsageError(description: usage) }
         let workload = arguments[0].uppercased(), arm = arguments[1].lowercased()
         var threads = 1, steps: Int?, repeats: Int?
         var index = 2
-        while index < arguments.count {
+        if arguments.last == "--phases" { phases = true }
+        while index < arguments.count - (phases ? 1 : 0) {
             guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else {
                 throw UsageError(description: "\(arguments[index]) needs a positive integer\n\(usage)")
             }
@@ -93,6 +118,22 @@ enum StepBenchmark {
                                _ steps: Int, _ repeats: Int, _ batch: Int, warmUp: Int = 2) throws where M.Scalar == Float {
         let clean = Array(0..<batch), partner = Array(clean.reversed())
         var stepRNG = SeededGenerator(seed: 12)
+        if phases {
+            for k in 0..<(warmUp + steps * repeats) {
+                let t0 = DispatchTime.now().uptimeNanoseconds, c0 = cpuSeconds()
+                let (total, _) = try trainer.objective(clean: clean, partner: partner, rng: &stepRNG)
+                let t1 = DispatchTime.now().uptimeNanoseconds, c1 = cpuSeconds(), forwardRSS = residentMB()
+                let grads = total.gradients()
+                let t2 = DispatchTime.now().uptimeNanoseconds, c2 = cpuSeconds(), backwardRSS = residentMB()
+                precondition(grads.contains(trainer.model.parameters[0]))
+                func r(_ x: Double) -> String { String(format: "%.2f", x) }
+                print("PHASES workload=\(workload) arm=\(arm) step=\(k) forward_s=\(r(Double(t1 - t0) / 1e9)) "
+                      + "backward_s=\(r(Double(t2 - t1) / 1e9)) forward_cpu_s=\(r(c1 - c0)) backward_cpu_s=\(r(c2 - c1)) "
+                      + "rss_after_forward_mb=\(forwardRSS) "
+                      + "rss_after_backward_mb=\(backwardRSS) peak_rss_mb=\(peakMB())")
+            }
+            return
+        }
         for _ in 0..<warmUp { try trainer.step(clean: clean, partner: partner, rng: &stepRNG) }
         var rates: [Double] = []
         for _ in 0..<repeats {
@@ -102,13 +143,33 @@ enum StepBenchmark {
             rates.append(Double(steps * batch) / seconds)
         }
         rates.sort()
-        var usage = rusage()
-        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
-        let peakMB = Int((Double(usage.ru_maxrss) / 1024).rounded())
+        let peakMB = peakMB()
         func oneDecimal(_ x: Double) -> String { String((x * 10).rounded() / 10) }
         let line = "RESULT framework=MixupLab workload=\(workload) arm=\(arm) threads=\(threads) "
             + "median=\(oneDecimal(rates[rates.count / 2])) best=\(oneDecimal(rates.last!)) peak_rss_mb=\(peakMB) "
             + "core=\(BLASCore.current.name)"
         print(line)
+    }
+
+    /// The process's peak resident set (ru_maxrss), in MB.
+    static func peakMB() -> Int {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return Int((Double(usage.ru_maxrss) / 1024).rounded())
+    }
+
+    /// The current resident set from /proc/self/statm (0 where it does not exist), in MB.
+    static func residentMB() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+        return (pages * Int(sysconf(Int32(_SC_PAGESIZE)))) >> 20
+    }
+
+    /// CPU time of the whole process so far (all threads), in seconds: steadier than wall time on a
+    /// loaded machine.
+    static func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }

@@ -1,7 +1,8 @@
 /// What flows through a model: a taped tensor (`Variable`), a tensor with its JVP (`Dual`) or a
 /// Taylor jet (`Jet`). Layers are written once against this protocol, so the same model runs
 /// plainly, with a JVP, or with higher-order coefficients. There are no default rules: a conformer
-/// that lacks one fails to compile rather than crashing when a model first reaches that layer.
+/// that lacks one fails to compile rather than crashing when a model first reaches that layer. The
+/// one exception is a fused pair (`batchNormalizedReLU`), whose default is the composition itself.
 public protocol ModelValue {
     associatedtype Scalar: TensorScalar
     /// The plain value (the primal / zeroth coefficient).
@@ -32,8 +33,55 @@ public protocol ModelValue {
     /// Batch normalization over channel axis 1 with scale γ and shift β (`[C]` each).
     func batchNormalized(scale: Variable<Scalar>, shift: Variable<Scalar>,
                          statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Self
+    /// `batchNormalized(…)` then ReLU. Conformers may fuse the two (PreAct blocks run BN → ReLU); the
+    /// default is the composition.
+    func batchNormalizedReLU(scale: Variable<Scalar>, shift: Variable<Scalar>,
+                             statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Self
+    /// ReLU(`batchNormalized(…)`) fed to each of `convolutions` (a PreAct block's conv and its
+    /// projection shortcut read the same activation). Conformers may fuse them so the activation is
+    /// recomputed in the backward pass instead of kept; the default is the composition.
+    func batchNormalizedReLUConvolutions(scale: Variable<Scalar>, shift: Variable<Scalar>,
+                                         statistics: NormalizationStatistics<Scalar>, epsilon: Scalar,
+                                         convolutions: [ConvolutionSpec<Scalar>]) -> [Self]
     /// Elementwise product with a constant mask (dropout).
     func dropout(mask: Tensor<Scalar>) -> Self
+}
+
+extension ModelValue {
+    /// The composition `batchNormalized(…).relu()`, for conformers without a fused rule (jets).
+    public func batchNormalizedReLU(scale: Variable<Scalar>, shift: Variable<Scalar>,
+                                    statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Self {
+        batchNormalized(scale: scale, shift: shift, statistics: statistics, epsilon: epsilon).relu()
+    }
+
+    /// The composition: one `batchNormalizedReLU`, then each convolution of it.
+    public func batchNormalizedReLUConvolutions(scale: Variable<Scalar>, shift: Variable<Scalar>,
+                                                statistics: NormalizationStatistics<Scalar>, epsilon: Scalar,
+                                                convolutions: [ConvolutionSpec<Scalar>]) -> [Self] {
+        let z = batchNormalizedReLU(scale: scale, shift: shift, statistics: statistics, epsilon: epsilon)
+        return convolutions.map { z.conv2d(weight: $0.weight, bias: $0.bias, stride: $0.stride, padding: $0.padding) }
+    }
+}
+
+/// One convolution's parameters, for ops that apply several to the same input
+/// (`ModelValue.batchNormalizedReLUConvolutions`).
+public struct ConvolutionSpec<Scalar: TensorScalar> {
+    /// `[out, in, kh, kw]`.
+    public var weight: Variable<Scalar>
+    /// `[out]`, or nil.
+    public var bias: Variable<Scalar>?
+    /// Step between windows.
+    public var stride: Int
+    /// Zero rows/columns on each side.
+    public var padding: Int
+
+    /// Bundles a convolution's weight, bias, stride and padding.
+    public init(weight: Variable<Scalar>, bias: Variable<Scalar>?, stride: Int, padding: Int) {
+        self.weight = weight
+        self.bias = bias
+        self.stride = stride
+        self.padding = padding
+    }
 }
 
 extension Variable: ModelValue {

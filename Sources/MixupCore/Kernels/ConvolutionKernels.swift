@@ -140,14 +140,24 @@ func foldPatches<T: TensorScalar>(_ cols: UnsafePointer<T>, rowStride: Int, _ g:
     }
 }
 
-/// How many samples to unfold into one GEMM: as many as fit ~32K elements of patch matrix
-/// (128 KB in Float), so the patch matrix, the product and the packed gradient stay in L2
-/// between im2col, GEMM and col2im instead of streaming megabytes through memory (and
-/// page-faulting fresh allocations); small late-layer planes still get several samples per product.
+/// How many samples to unfold into one GEMM. At least as many as fit ~32K elements of patch matrix
+/// (128 KB in Float), so small layers keep im2col, GEMM and col2im in L2; and, for the late layers of
+/// ResNet/VGG (4×4–8×8 planes), enough samples that the product has `minimumGEMMColumns` columns —
+/// one sample gives a GEMM 16–64 columns wide that re-packs the whole weight matrix per sample and
+/// runs at a fraction of OpenBLAS's rate (the conv sweep in Benchmarks/README.md) — as long as the
+/// patch matrix stays under `maximumPatchElements`.
 func samplesPerChunk(_ g: WindowGeometry) -> Int {
     let perSample = max(1, g.patchSize * g.outputPlane)
-    return max(1, min(g.batch, (1 << 15) / perSample))
+    let inCache = (1 << 15) / perSample
+    let forColumns = (minimumGEMMColumns + g.outputPlane - 1) / max(1, g.outputPlane)
+    let byMemory = maximumPatchElements / perSample
+    return max(1, min(g.batch, max(inCache, min(forColumns, byMemory))))
 }
+
+/// Columns (samples × output positions) a convolution's GEMM should have at least.
+let minimumGEMMColumns = 1024
+/// Largest patch matrix `samplesPerChunk` builds to reach `minimumGEMMColumns` (16 MB in Float).
+let maximumPatchElements = 1 << 22
 
 // MARK: Choosing a scheme
 
@@ -169,8 +179,9 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable {
 
 /// Whether this layer runs on the direct kernels. The automatic limits come from the conv rows of
 /// Benchmarks/README.md: direct wins clearly on LeNet's layers (25/150-tap patches, 6/16 outputs)
-/// and a 3-channel first layer. Wide layers were not swept: direct also won on one 64→64 3×3
-/// layer that these limits send to GEMM, so the limits are conservative, not a measured crossover.
+/// and a 3-channel first layer. The VGG/ResNet sweep (`mixuplab-step-bench conv-sweep`) found the
+/// direct forward ahead on 64–128-channel layers with 16×16–32×32 planes but its weight gradient far
+/// behind on every wide layer, so forward + backward stays with GEMM there.
 func usesDirectConvolution(_ g: WindowGeometry, outputChannels: Int) -> Bool {
     guard g.stride == 1, g.kernelHeight == g.kernelWidth, g.padding < g.kernelHeight else { return false }
     switch ConvolutionAlgorithm.preferred {
@@ -302,7 +313,7 @@ func convolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ weight: Tensor<T>, _ 
     var out = [T](unsafeUninitializedCapacity: total) { _, count in count = total }
     let chunk = samplesPerChunk(g)
     var cols = [T](repeating: 0, count: k * chunk * plane)
-    var product = [T](repeating: 0, count: outC * chunk * plane)
+    var product = [T](repeating: 0, count: chunk > 1 ? outC * chunk * plane : 1)
     let biasScalars = bias?.scalars
     x.withUnsafeBufferPointer { xb in
         weight.withUnsafeBufferPointer { wb in
@@ -315,6 +326,20 @@ func convolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ weight: Tensor<T>, _ 
                             for s in 0..<n {
                                 unfoldPatches(xp + (start + s) * g.channels * g.inputPlane, g,
                                               into: cp + s * plane, rowStride: ld)
+                            }
+                            if n == 1 {
+                                // One sample: [O, P] is already its NCHW block, so the GEMM writes there.
+                                let dst = op + start * outC * plane
+                                T.gemm(transposeA: false, transposeB: false, m: outC, n: ld, k: k,
+                                       alpha: 1, a: wb.baseAddress!, lda: k, b: cp, ldb: ld,
+                                       beta: 0, c: dst, ldc: ld)
+                                if let biasScalars {
+                                    for o in 0..<outC {
+                                        let row = dst + o * plane, b = biasScalars[o]
+                                        for q in 0..<plane { row[q] += b }
+                                    }
+                                }
+                                continue
                             }
                             T.gemm(transposeA: false, transposeB: false, m: outC, n: ld, k: k,
                                    alpha: 1, a: wb.baseAddress!, lda: k, b: cp, ldb: ld,
@@ -359,7 +384,7 @@ func convolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<
     var db: [T] = needBias ? [T](repeating: 0, count: outC) : []
     let chunk = samplesPerChunk(g)
     var cols = [T](repeating: 0, count: (needInput || needWeight) ? k * chunk * plane : 0)
-    var packed = [T](repeating: 0, count: outC * chunk * plane)
+    var packed = [T](repeating: 0, count: chunk > 1 ? outC * chunk * plane : 1)
     gradOut.withUnsafeBufferPointer { gb in
         x.withUnsafeBufferPointer { xb in
             weight.withUnsafeBufferPointer { wb in
@@ -371,13 +396,19 @@ func convolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<
                                     let gp = gb.baseAddress!, pp = pb.baseAddress!
                                     for start in Swift.stride(from: 0, to: g.batch, by: chunk) {
                                         let n = min(chunk, g.batch - start), ld = n * plane
-                                        // Pack the gradient chunk as [O, n·P] (the GEMM layout of the forward).
+                                        // The gradient chunk as [O, n·P] (the GEMM layout of the forward):
+                                        // one sample's NCHW block already is; several are packed.
+                                        let gradient: UnsafePointer<T> = n == 1 ? gp + start * outC * plane : UnsafePointer(pp)
                                         for s in 0..<n {
                                             for o in 0..<outC {
                                                 let src = gp + ((start + s) * outC + o) * plane
-                                                let dst = pp + o * ld + s * plane
                                                 var acc: T = 0
-                                                for q in 0..<plane { let v = src[q]; dst[q] = v; acc += v }
+                                                if n == 1 {
+                                                    if needBias { for q in 0..<plane { acc += src[q] } }
+                                                } else {
+                                                    let dst = pp + o * ld + s * plane
+                                                    for q in 0..<plane { let v = src[q]; dst[q] = v; acc += v }
+                                                }
                                                 if needBias { dbb[o] += acc }
                                             }
                                         }
@@ -390,14 +421,14 @@ func convolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<
                                             }
                                             // ∂W[O, K] += g[O, n·P] · colsᵀ[n·P, K]
                                             T.gemm(transposeA: false, transposeB: true, m: outC, n: k, k: ld,
-                                                   alpha: 1, a: pp, lda: ld, b: cp, ldb: ld,
+                                                   alpha: 1, a: gradient, lda: ld, b: cp, ldb: ld,
                                                    beta: 1, c: dwb.baseAddress!, ldc: k)
                                         }
                                         if needInput {
                                             let cp = cb.baseAddress!
                                             // ∂cols[K, n·P] = Wᵀ[K, O] · g[O, n·P]
                                             T.gemm(transposeA: true, transposeB: false, m: k, n: ld, k: outC,
-                                                   alpha: 1, a: wb.baseAddress!, lda: k, b: pp, ldb: ld,
+                                                   alpha: 1, a: wb.baseAddress!, lda: k, b: gradient, ldb: ld,
                                                    beta: 0, c: cp, ldc: ld)
                                             for s in 0..<n {
                                                 foldPatches(cp + s * plane, rowStride: ld, g,
@@ -559,76 +590,4 @@ func averagePoolBackward<T: TensorScalar>(_ gradOut: Tensor<T>, inputShape: [Int
         }
     }
     return Tensor(shape: inputShape, scalars: dx)
-}
-
-// MARK: Batch normalization with batch statistics (fused)
-
-/// y = x̂·γ + β with x̂ = (x − μ)/√(σ² + ε), μ and the biased σ² per channel over every axis
-/// but 1. Returns x̂ and 1/√(σ² + ε) for the backward pass.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
-func batchNormForward<T: TensorScalar>(_ x: Tensor<T>, scale: Tensor<T>, shift: Tensor<T>, epsilon: T)
-    -> (output: Tensor<T>, normalized: Tensor<T>, inverseDeviation: [T]) {
-    let n = x.shape[0], c = x.shape[1], rest = x.count / Swift.max(1, n * c)
-    let m = T(Swift.max(1, n * rest))
-    var y = [T](repeating: 0, count: x.count), xhat = [T](repeating: 0, count: x.count)
-    var inv = [T](repeating: 0, count: c)
-    x.withUnsafeBufferPointer { xb in
-        y.withUnsafeMutableBufferPointer { yb in
-            xhat.withUnsafeMutableBufferPointer { hb in
-                guard let xp = xb.baseAddress, let yp = yb.baseAddress, let hp = hb.baseAddress else { return }
-                for ch in 0..<c {
-                    var s: T = 0
-                    for i in 0..<n { let p = xp + (i * c + ch) * rest; for k in 0..<rest { s += p[k] } }
-                    let mu = s / m
-                    var q: T = 0
-                    for i in 0..<n { let p = xp + (i * c + ch) * rest; for k in 0..<rest { let d = p[k] - mu; q += d * d } }
-                    let r = 1 / (q / m + epsilon).squareRoot()
-                    inv[ch] = r
-                    let g = scale.scalars[ch], b = shift.scalars[ch]
-                    for i in 0..<n {
-                        let off = (i * c + ch) * rest
-                        for k in 0..<rest { let h = (xp[off + k] - mu) * r; hp[off + k] = h; yp[off + k] = h * g + b }
-                    }
-                }
-            }
-        }
-    }
-    return (Tensor(shape: x.shape, scalars: y), Tensor(shape: x.shape, scalars: xhat), inv)
-}
-
-/// Adjoints of `batchNormForward`: ∂β = Σg, ∂γ = Σ g·x̂, and
-/// ∂x = γ/√(σ² + ε) · (g − mean(g) − x̂·mean(g·x̂)) per channel.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
-func batchNormBackward<T: TensorScalar>(_ gradOut: Tensor<T>, normalized xhat: Tensor<T>, inverseDeviation inv: [T],
-                                        scale: Tensor<T>, needInput: Bool)
-    -> (input: Tensor<T>?, scale: Tensor<T>, shift: Tensor<T>) {
-    let n = xhat.shape[0], c = xhat.shape[1], rest = xhat.count / Swift.max(1, n * c)
-    let m = T(Swift.max(1, n * rest))
-    var dx = [T](repeating: 0, count: needInput ? xhat.count : 0)
-    var dgamma = [T](repeating: 0, count: c), dbeta = [T](repeating: 0, count: c)
-    gradOut.withUnsafeBufferPointer { gb in
-        xhat.withUnsafeBufferPointer { hb in
-            dx.withUnsafeMutableBufferPointer { db in
-                guard let gp = gb.baseAddress, let hp = hb.baseAddress else { return }
-                for ch in 0..<c {
-                    var sg: T = 0, sgh: T = 0
-                    for i in 0..<n {
-                        let off = (i * c + ch) * rest
-                        for k in 0..<rest { let g = gp[off + k]; sg += g; sgh += g * hp[off + k] }
-                    }
-                    dbeta[ch] = sg; dgamma[ch] = sgh
-                    guard needInput, let dp = db.baseAddress else { continue }
-                    let a = scale.scalars[ch] * inv[ch], meanG = sg / m, meanGH = sgh / m
-                    for i in 0..<n {
-                        let off = (i * c + ch) * rest
-                        for k in 0..<rest { dp[off + k] = a * (gp[off + k] - meanG - hp[off + k] * meanGH) }
-                    }
-                }
-            }
-        }
-    }
-    return (needInput ? Tensor(shape: xhat.shape, scalars: dx) : nil,
-            Tensor(shape: [c], scalars: dgamma), Tensor(shape: [c], scalars: dbeta))
 }

@@ -132,6 +132,77 @@ extension Variable {
         }
     }
 
+    /// ReLU of batch-statistics normalization as one taped op: one output buffer, no saved x̂ (the
+    /// backward recomputes it from the input the tape holds anyway). Also returns the statistics,
+    /// which the fused tangent rule (`Dual.batchNormalizedReLU`) shares.
+    func batchNormalizedReLUFused(scale gamma: Variable, shift beta: Variable, epsilon: Scalar)
+        -> (output: Variable, mean: [Scalar], inverseDeviation: [Scalar]) {
+        let x = value, gammaValue = gamma.value, needX = requiresGradient
+        let (mean, inv) = batchStatistics(x, epsilon: epsilon)
+        let z = batchNormReLUForward(x, mean: mean, inverseDeviation: inv, scale: gammaValue, shift: beta.value)
+        let output = Variable.record(z, parents: [self, gamma, beta]) { g in
+            let (dx, dgamma, dbeta) = batchNormReLUBackward(g, input: x, output: z, mean: mean, inverseDeviation: inv,
+                                                            scale: gammaValue, needInput: needX)
+            return [dx, dgamma, dbeta]
+        }
+        return (output, mean, inv)
+    }
+
+    /// `batchNormalized(scale:shift:statistics:epsilon:).relu()`; with batch statistics one fused
+    /// op (what PreAct blocks run), with running statistics the composition.
+    public func batchNormalizedReLU(scale: Variable, shift: Variable, statistics: NormalizationStatistics<Scalar>,
+                                    epsilon: Scalar) -> Variable {
+        guard case .batch = statistics else {
+            return batchNormalized(scale: scale, shift: shift, statistics: statistics, epsilon: epsilon).relu()
+        }
+        precondition(shape.count >= 2 && scale.shape == [shape[1]] && shift.shape == [shape[1]],
+                     "batch norm: value \(shape) needs scale and shift of [\(shape.count >= 2 ? shape[1] : 0)], got \(scale.shape), \(shift.shape)")
+        return batchNormalizedReLUFused(scale: scale, shift: shift, epsilon: epsilon).output
+    }
+
+    /// Convolutions of z = ReLU(BN(self)) (given with its statistics) as taped ops that do not keep z:
+    /// each backward recomputes it from the input — one elementwise pass against a convolution — so
+    /// a PreAct block stores its convolutions' outputs and not the activations between them.
+    func convolvingBatchNormalizedReLU(_ z: Tensor<Scalar>, mean: [Scalar], inverseDeviation inv: [Scalar],
+                                       scale gamma: Variable, shift beta: Variable,
+                                       convolutions: [ConvolutionSpec<Scalar>]) -> [Variable] {
+        let x = value, gammaValue = gamma.value, betaValue = beta.value
+        let needX = requiresGradient, needZ = requiresGradient || gamma.requiresGradient || beta.requiresGradient
+        return convolutions.map { c in
+            let w = c.weight.value, needW = c.weight.requiresGradient, needB = c.bias?.requiresGradient ?? false
+            let y = convolutionForward(z, w, c.bias?.value, stride: c.stride, padding: c.padding)
+            let parents = [self, gamma, beta, c.weight] + (c.bias.map { [$0] } ?? [])
+            return Variable.record(y, parents: parents) { g in
+                let z = batchNormReLUForward(x, mean: mean, inverseDeviation: inv, scale: gammaValue, shift: betaValue)
+                let (dz, dw, db) = convolutionBackward(g, input: z, weight: w, stride: c.stride, padding: c.padding,
+                                                       needInput: needZ, needWeight: needW, needBias: needB)
+                var upstream: [Tensor<Scalar>?] = [nil, nil, nil]
+                if let dz {
+                    let (dx, dgamma, dbeta) = batchNormReLUBackward(dz, input: x, output: z, mean: mean, inverseDeviation: inv,
+                                                                    scale: gammaValue, needInput: needX)
+                    upstream = [dx, dgamma, dbeta]
+                }
+                return upstream + [dw] + (c.bias == nil ? [] : [db])
+            }
+        }
+    }
+
+    /// ReLU(BN(self)) fed to each of `convolutions`; with batch statistics fused so the activation
+    /// is never kept (see `ModelValue.batchNormalizedReLUConvolutions`).
+    public func batchNormalizedReLUConvolutions(scale: Variable, shift: Variable, statistics: NormalizationStatistics<Scalar>,
+                                                epsilon: Scalar, convolutions: [ConvolutionSpec<Scalar>]) -> [Variable] {
+        guard case .batch = statistics else {
+            let z = batchNormalizedReLU(scale: scale, shift: shift, statistics: statistics, epsilon: epsilon)
+            return convolutions.map { z.conv2d(weight: $0.weight, bias: $0.bias, stride: $0.stride, padding: $0.padding) }
+        }
+        precondition(shape.count == 4 && scale.shape == [shape[1]] && shift.shape == [shape[1]],
+                     "batch norm: value \(shape) needs NCHW and scale and shift of [\(shape.count >= 2 ? shape[1] : 0)], got \(scale.shape), \(shift.shape)")
+        let (mean, inv) = batchStatistics(value, epsilon: epsilon)
+        let z = batchNormReLUForward(value, mean: mean, inverseDeviation: inv, scale: scale.value, shift: shift.value)
+        return convolvingBatchNormalizedReLU(z, mean: mean, inverseDeviation: inv, scale: scale, shift: shift,
+                                             convolutions: convolutions)
+    }
+
     /// γ/√(v + ε) for fixed variances `v`, shaped to broadcast over this value.
     func fixedMultiplier(scale gamma: Variable, variance: Tensor<Scalar>, epsilon: Scalar) -> Variable {
         (gamma * Variable(constant: (variance + epsilon).map(.sqrt).map(.reciprocal))).reshaped(channelBroadcastShape(shape[1]))

@@ -44,4 +44,29 @@ public struct BatchNorm2d<Scalar: TensorScalar>: Layer {
         return x.batchNormalized(scale: weight, shift: bias, statistics: .batch(tangent: mode.batchNormTangent),
                                  epsilon: epsilon)
     }
+
+    /// The layer followed by `activation`. In training mode ReLU runs fused with the normalization
+    /// (`ModelValue.batchNormalizedReLU`): one output buffer per pass instead of three, and for a
+    /// JVP one tangent op instead of five — what PreAct blocks (BN → ReLU → conv) spend memory on.
+    public func callAsFunction<V: ModelValue>(_ x: V, then activation: Activation) -> V where V.Scalar == Scalar {
+        guard activation == .relu, mode.isTraining else { return self(x).activated(activation) }
+        if mode.updatesRunningStatistics, x is Variable<Scalar> { running.update(with: x.primal.value) }
+        return x.batchNormalizedReLU(scale: weight, shift: bias, statistics: .batch(tangent: mode.batchNormTangent),
+                                     epsilon: epsilon)
+    }
+
+    /// The layer, ReLU, then each of `convolutions` on the activation (a PreAct block's conv and its
+    /// projection shortcut). In training mode one fused op per convolution that recomputes the
+    /// activation in the backward pass instead of keeping it (`ModelValue.batchNormalizedReLUConvolutions`);
+    /// the running statistics are updated once.
+    public func callAsFunction<V: ModelValue>(_ x: V, reluInto convolutions: [Conv2d<Scalar>]) -> [V] where V.Scalar == Scalar {
+        guard mode.isTraining else {
+            let z = self(x).activated(.relu)
+            return convolutions.map { $0(z) }
+        }
+        if mode.updatesRunningStatistics, x is Variable<Scalar> { running.update(with: x.primal.value) }
+        return x.batchNormalizedReLUConvolutions(
+            scale: weight, shift: bias, statistics: .batch(tangent: mode.batchNormTangent), epsilon: epsilon,
+            convolutions: convolutions.map { ConvolutionSpec(weight: $0.weight, bias: $0.bias, stride: $0.stride, padding: $0.padding) })
+    }
 }

@@ -72,10 +72,12 @@ public struct PreActBlock<Scalar: TensorScalar>: Layer {
     public var usesBatchStatistics: Bool { bn1.usesBatchStatistics }
 
     public func callAsFunction<V: ModelValue>(_ x: V) -> V where V.Scalar == Scalar {
-        let pre = bn1(x).activated(.relu)
-        let skip = shortcut.first.map { $0(pre) } ?? x
-        var h = conv2(bn2(conv1(pre)).activated(.relu))
-        if let bn3, let conv3 { h = conv3(bn3(h).activated(.relu)) }
+        // BN → ReLU → conv runs as one op per convolution that recomputes the activation in the
+        // backward pass (training mode), so the block keeps only its convolutions' outputs.
+        let first = bn1(x, reluInto: [conv1] + shortcut)
+        let skip = first.count > 1 ? first[1] : x
+        var h = bn2(first[0], reluInto: [conv2])[0]
+        if let bn3, let conv3 { h = bn3(h, reluInto: [conv3])[0] }
         return h + skip
     }
 }
@@ -139,6 +141,6 @@ public struct PreActResNet<Scalar: TensorScalar>: Layer {
         precondition(Array(x.shape.dropFirst()) == inputShape, "PreActResNet was built for inputs \(inputShape), got \(x.shape)")
         var h = conv1(x)
         for stage in [layer1, layer2, layer3, layer4] { for block in stage { h = block(h) } }
-        return linear(bn(h).activated(.relu).globalAvgPool2d())
+        return linear(bn(h, then: .relu).globalAvgPool2d())
     }
 }

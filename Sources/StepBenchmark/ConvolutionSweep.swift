@@ -3,7 +3,8 @@ import MixupCore
 
 /// `mixuplab-step-bench conv-sweep [--batch B] [--repeats R]`: times `conv2d` forward and backward
 /// (∂x and ∂W) on every distinct convolution of PreActResNet-18 (width 64) and VGG on 32×32 inputs,
-/// under each `ConvolutionAlgorithm` that applies, and batch norm + ReLU on every activation shape.
+/// under each `ConvolutionAlgorithm` that applies (Winograd on the 3×3 stride-1 padding-1 ones), and
+/// batch norm + ReLU on every activation shape.
 /// The rows behind `ConvolutionAlgorithm.automatic` (Benchmarks/README.md).
 enum ConvolutionSweep {
     /// One convolution layer: input `[C, H, W]`, output channels, square kernel, stride, padding.
@@ -28,19 +29,28 @@ enum ConvolutionSweep {
         Shape(name: "vgg 512->512 3x3 2", channels: 512, size: 2, outputs: 512, kernel: 3, stride: 1, padding: 1),
     ]
 
-    static func run(batch: Int, repeats: Int) {
+    /// Runs the sweep; `layers` keeps only the shapes whose name starts with one of the given words
+    /// (e.g. `res1,res4`), and skips the batch-norm rows.
+    static func run(batch: Int, repeats: Int, layers: [String]? = nil) throws {
+        let selected = shapes.filter { layers?.contains(String($0.name.split(separator: " ")[0])) ?? true }
+        guard !selected.isEmpty else {
+            throw StepBenchmark.UsageError(description: "conv-sweep --layers: no layer named \(layers ?? []); known: "
+                                           + shapes.map { String($0.name.split(separator: " ")[0]) }.joined(separator: ", "))
+        }
+        AllocatorTuning.retainFreedMemory()   // as training does: scratch buffers reuse freed pages
         var rng = SeededGenerator(seed: 5)
         print("conv2d fwd / bwd (dx+dW) at batch \(batch), median of \(repeats), GFLOP/s (2·MACs per pass) and ms of CPU time")
         print("layer".padding(toLength: 26, withPad: " ", startingAt: 0) + " algorithm     fwd GF/s  bwd GF/s   fwd ms   bwd ms")
         let saved = ConvolutionAlgorithm.preferred
         defer { ConvolutionAlgorithm.preferred = saved }
-        for s in shapes {
+        for s in selected {
             let x = Variable(differentiable: Tensor<Float>.normal(shape: [batch, s.channels, s.size, s.size], using: &rng))
             let w = Variable(parameter: Tensor<Float>.normal(shape: [s.outputs, s.channels, s.kernel, s.kernel], using: &rng) * 0.05)
             let out = (s.size + 2 * s.padding - s.kernel) / s.stride + 1
             let macs = Double(batch * s.outputs * out * out * s.channels * s.kernel * s.kernel)
             var algorithms: [ConvolutionAlgorithm] = [.im2colGEMM, .automatic]
             if s.stride == 1 { algorithms.insert(.direct, at: 1) }
+            if s.kernel == 3 && s.stride == 1 && s.padding == 1 { algorithms.insert(.winograd, at: algorithms.count - 1) }
             for algorithm in algorithms {
                 ConvolutionAlgorithm.preferred = algorithm
                 var forward: [Double] = [], backward: [Double] = []
@@ -59,6 +69,7 @@ enum ConvolutionSweep {
                       + pad(2 * macs / f / 1e9, 10) + pad(4 * macs / b / 1e9, 10) + pad(f * 1e3, 9) + pad(b * 1e3, 9))
             }
         }
+        guard layers == nil else { return }
         print("batch norm + ReLU (training statistics), fwd / bwd ms")
         for (c, size) in [(64, 32), (128, 16), (256, 8), (512, 4)] {
             let x = Variable(differentiable: Tensor<Float>.normal(shape: [batch, c, size, size], using: &rng))

@@ -4,7 +4,7 @@ import MixupNN
 import MixupTraining
 
 /// Command line: `mixuplab-step-bench W1|W2|W3 erm|mixup|mixupe-approx|mixupe-exact [--threads N]
-/// [--steps S] [--repeats R]`. Prints one `RESULT …` line: median and best samples/s over R timed
+/// [--steps S] [--repeats R] [--convolution SCHEME]`. Prints one `RESULT …` line: median and best samples/s over R timed
 /// blocks of S steps (after two warm-up steps, one for W3), the process's peak RSS and the OpenBLAS
 /// core. `mixuplab-step-bench --version` prints the OpenBLAS core and CPU for benchmark headers.
 /// `--phases` instead times the forward pass (the objective) and the backward pass of each step
@@ -25,28 +25,35 @@ enum StepBenchmark {
     struct UsageError: Error, CustomStringConvertible { var description: String }
 
     static func run(_ arguments: [String]) throws {
-        let usage = "usage: mixuplab-step-bench W1|W2|W3 erm|mixup|mixupe-approx|mixupe-exact [--threads N] [--steps S] [--repeats R]"
+        let usage = "usage: mixuplab-step-bench W1|W2|W3 erm|mixup|mixupe-approx|mixupe-exact [--threads N] [--steps S] [--repeats R] [--convolution automatic|im2colGEMM|direct|winograd]"
         if arguments.first == "--version" {
             print("OpenBLAS core: \(BLASCore.current)\nCPU: \(BLASCore.current.cpu)\n\(BLASCore.current.configuration)")
             return
         }
         if arguments.first == "conv-sweep" {
             var batch = 20, repeats = 3, threads = 1
+            var layers: [String]? = nil
+            let sweepUsage = "conv-sweep [--batch B] [--repeats R] [--threads N] [--layers NAME,NAME…]"
             var index = 1
             while index < arguments.count {
+                if arguments[index] == "--layers", index + 1 < arguments.count {
+                    layers = arguments[index + 1].split(separator: ",").map(String.init)
+                    index += 2
+                    continue
+                }
                 guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else {
-                    throw UsageError(description: "conv-sweep [--batch B] [--repeats R] [--threads N]")
+                    throw UsageError(description: sweepUsage)
                 }
                 switch arguments[index] {
                 case "--batch": batch = value
                 case "--repeats": repeats = value
                 case "--threads": threads = value
-                default: throw UsageError(description: "conv-sweep [--batch B] [--repeats R] [--threads N]")
+                default: throw UsageError(description: sweepUsage)
                 }
                 index += 2
             }
             ComputeThreads.count = threads
-            ConvolutionSweep.run(batch: batch, repeats: repeats)
+            try ConvolutionSweep.run(batch: batch, repeats: repeats, layers: layers)
             return
         }
         guard arguments.count >= 2 else { throw UsageError(description: usage) }
@@ -55,6 +62,16 @@ enum StepBenchmark {
         var index = 2
         if arguments.last == "--phases" { phases = true }
         while index < arguments.count - (phases ? 1 : 0) {
+            if arguments[index] == "--convolution", index + 1 < arguments.count {
+                // Pins the convolution scheme (e.g. im2colGEMM for a before/after comparison).
+                guard let algorithm = ConvolutionAlgorithm(rawValue: arguments[index + 1]) else {
+                    throw UsageError(description: "--convolution takes one of "
+                                     + ConvolutionAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                ConvolutionAlgorithm.preferred = algorithm
+                index += 2
+                continue
+            }
             guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else {
                 throw UsageError(description: "\(arguments[index]) needs a positive integer\n\(usage)")
             }

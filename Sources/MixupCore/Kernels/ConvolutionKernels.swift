@@ -161,35 +161,65 @@ let maximumPatchElements = 1 << 22
 
 // MARK: Choosing a scheme
 
-/// How `conv2d` computes a convolution: im2col + OpenBLAS GEMM, or the direct kernels of
-/// `CKernels` (vectorised along output rows; stride 1, square kernels, padding < kernel).
+/// How `conv2d` computes a convolution: im2col + OpenBLAS GEMM, the direct kernels of `CKernels`
+/// (vectorised along output rows; stride 1, square kernels, padding < kernel), or Winograd
+/// F(2×2, 3×3) (3×3, stride 1, padding 1: 2.25× fewer multiplies than im2col, as 16 GEMMs).
 public enum ConvolutionAlgorithm: String, Sendable, CaseIterable {
     /// Direct for layers with few input channels × kernel taps and few output channels, where
-    /// the GEMM has too few rows to run well; im2col + GEMM otherwise (see `usesDirectConvolution`).
+    /// the GEMM has too few rows to run well; Winograd for 3×3 stride-1 padding-1 layers with
+    /// enough channels that its GEMMs dominate its transforms; im2col + GEMM otherwise
+    /// (the conv sweep in Benchmarks/README.md; `scheme(input:weight:stride:padding:)` tells which).
     case automatic
     /// Always im2col + GEMM.
     case im2colGEMM
     /// Direct whenever the layer qualifies (stride 1, square kernel, padding < kernel).
     case direct
+    /// Winograd F(2×2, 3×3) whenever the layer qualifies (3×3 kernel, stride 1, padding 1),
+    /// im2col + GEMM otherwise: the ResNet/VGG 3×3 convolutions at 2.25× fewer multiplies.
+    case winograd
 
     /// The process-wide choice (like `BLAS.threadCount`). Tests and benchmarks pin it to compare
-    /// the schemes; both compute the same sums, in a different order.
+    /// the schemes; all compute the same sums, in a different order (Winograd also in a different
+    /// basis), so results differ in the last bits.
     public static var preferred: ConvolutionAlgorithm = .automatic
-}
 
-/// Whether this layer runs on the direct kernels. The automatic limits come from the conv rows of
-/// Benchmarks/README.md: direct wins clearly on LeNet's layers (25/150-tap patches, 6/16 outputs)
-/// and a 3-channel first layer. The VGG/ResNet sweep (`mixuplab-step-bench conv-sweep`) found the
-/// direct forward ahead on 64–128-channel layers with 16×16–32×32 planes but its weight gradient far
-/// behind on every wide layer, so forward + backward stays with GEMM there.
-func usesDirectConvolution(_ g: WindowGeometry, outputChannels: Int) -> Bool {
-    guard g.stride == 1, g.kernelHeight == g.kernelWidth, g.padding < g.kernelHeight else { return false }
-    switch ConvolutionAlgorithm.preferred {
-    case .im2colGEMM: return false
-    case .direct: return true
-    case .automatic: return g.patchSize <= directPatchLimit && outputChannels <= directOutputChannelLimit
+    /// The scheme `conv2d` runs for an input of `input` shape `[N, C, H, W]` and a weight of `weight`
+    /// shape `[O, C, kh, kw]` under `preferred`: `.direct`, `.im2colGEMM` or `.winograd`, never
+    /// `.automatic`. Lets tests and benchmarks see what the automatic rule picks.
+    public static func scheme(input: [Int], weight: [Int], stride: Int, padding: Int) -> ConvolutionAlgorithm {
+        precondition(weight.count == 4, "conv2d weight must be [out, in, kh, kw], got \(weight)")
+        let g = WindowGeometry(input: input, kernelHeight: weight[2], kernelWidth: weight[3], stride: stride, padding: padding)
+        return convolutionScheme(g, outputChannels: weight[0])
     }
 }
+
+/// The scheme for this layer under `ConvolutionAlgorithm.preferred`. The automatic limits come from
+/// the conv rows of Benchmarks/README.md: direct wins clearly on LeNet's layers (25/150-tap patches,
+/// 6/16 outputs) and a 3-channel first layer; the VGG/ResNet sweep (`mixuplab-step-bench conv-sweep`)
+/// found the direct forward ahead on 64–128-channel layers with 16×16–32×32 planes but its weight
+/// gradient far behind on every wide layer, and Winograd ahead of im2col on the 3×3 stride-1 layers
+/// with ≥ `winogradChannelLimit` input and output channels on planes of ≥ `winogradPlaneLimit`.
+func convolutionScheme(_ g: WindowGeometry, outputChannels: Int) -> ConvolutionAlgorithm {
+    let direct = g.stride == 1 && g.kernelHeight == g.kernelWidth && g.padding < g.kernelHeight
+    let winograd = winogradApplies(g) && g.batch > 0 && g.channels > 0 && outputChannels > 0
+    switch ConvolutionAlgorithm.preferred {
+    case .im2colGEMM: return .im2colGEMM
+    case .direct: return direct ? .direct : .im2colGEMM
+    case .winograd: return winograd ? .winograd : .im2colGEMM
+    case .automatic:
+        if direct && g.patchSize <= directPatchLimit && outputChannels <= directOutputChannelLimit { return .direct }
+        if winograd && g.channels >= winogradChannelLimit && outputChannels >= winogradChannelLimit
+            && Swift.min(g.height, g.width) >= winogradPlaneLimit { return .winograd }
+        return .im2colGEMM
+    }
+}
+
+/// Fewest input and output channels for which the automatic rule picks Winograd: below, the
+/// transforms cost more than the GEMM work they save (the 3-channel stem runs 2× slower).
+let winogradChannelLimit = 32
+/// Smallest plane side for which the automatic rule picks Winograd: on 4×4 and 2×2 planes the
+/// tiles are few per sample and the sweep measured no gain (2×2: 2× slower).
+let winogradPlaneLimit = 8
 
 /// Largest C·kh·kw the automatic rule sends to the direct kernels.
 let directPatchLimit = 256
@@ -305,9 +335,11 @@ func convolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ weight: Tensor<T>, _ 
     guard total > 0, k > 0 else {
         return Tensor(shape: [g.batch, outC, g.outputHeight, g.outputWidth], scalars: [T](repeating: 0, count: total))
     }
-    if usesDirectConvolution(g, outputChannels: outC),
-       let y = directConvolutionForward(x, g, weight, bias, outputChannels: outC) {
-        return y
+    switch convolutionScheme(g, outputChannels: outC) {
+    case .winograd: return winogradConvolutionForward(x, weight, bias)
+    case .direct:
+        if let y = directConvolutionForward(x, g, weight, bias, outputChannels: outC) { return y }
+    default: break
     }
     // Every element is written below (GEMM product + bias), so skip the zero fill.
     var out = [T](unsafeUninitializedCapacity: total) { _, count in count = total }
@@ -374,10 +406,16 @@ func convolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<
     let outC = weight.shape[0], plane = g.outputPlane, k = g.patchSize
     precondition(gradOut.shape == [g.batch, outC, g.outputHeight, g.outputWidth],
                  "conv2d backward: gradient \(gradOut.shape) does not match the output shape")
-    if usesDirectConvolution(g, outputChannels: outC),
-       let grads = directConvolutionBackward(gradOut, input: x, weight: weight, g,
-                                             needInput: needInput, needWeight: needWeight, needBias: needBias) {
-        return grads
+    switch convolutionScheme(g, outputChannels: outC) {
+    case .winograd:
+        return winogradConvolutionBackward(gradOut, input: x, weight: weight,
+                                           needInput: needInput, needWeight: needWeight, needBias: needBias)
+    case .direct:
+        if let grads = directConvolutionBackward(gradOut, input: x, weight: weight, g,
+                                                 needInput: needInput, needWeight: needWeight, needBias: needBias) {
+            return grads
+        }
+    default: break
     }
     var dx: [T] = needInput ? [T](repeating: 0, count: x.count) : []
     var dw: [T] = needWeight ? [T](repeating: 0, count: weight.count) : []

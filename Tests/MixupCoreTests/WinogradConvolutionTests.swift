@@ -184,13 +184,18 @@ final class WinogradConvolutionTests: XCTestCase {
         }
     }
 
-    /// The automatic rule: Winograd for the wide 3×3 stride-1 padding-1 layers of ResNet and VGG,
+    /// The automatic rule: Winograd for the wide 3×3 stride-1 padding-1 layers of ResNet and VGG
+    /// when the batch has ≥ 256 tiles,
     /// im2col for strided and 1×1 layers, direct for LeNet; a pinned `.winograd` falls back to
     /// im2col where F(2×2, 3×3) does not apply.
     func testAutomaticRulePicksWinogradForWideThreeByThreeStrideOneLayers() {
         ConvolutionAlgorithm.preferred = .automatic
         XCTAssertEqual(ConvolutionAlgorithm.scheme(input: [100, 64, 32, 32], weight: [64, 64, 3, 3], stride: 1, padding: 1), .winograd)
         XCTAssertEqual(ConvolutionAlgorithm.scheme(input: [100, 256, 8, 8], weight: [256, 256, 3, 3], stride: 1, padding: 1), .winograd)
+        XCTAssertEqual(ConvolutionAlgorithm.scheme(input: [100, 512, 4, 4], weight: [512, 512, 3, 3], stride: 1, padding: 1), .winograd)
+        // Too few tiles for wide GEMMs (20 · 4 = 80), and too few channels (the 3-channel stem).
+        XCTAssertEqual(ConvolutionAlgorithm.scheme(input: [20, 512, 4, 4], weight: [512, 512, 3, 3], stride: 1, padding: 1), .im2colGEMM)
+        XCTAssertEqual(ConvolutionAlgorithm.scheme(input: [100, 3, 32, 32], weight: [64, 3, 3, 3], stride: 1, padding: 1), .im2colGEMM)
         XCTAssertEqual(ConvolutionAlgorithm.scheme(input: [100, 64, 32, 32], weight: [128, 64, 3, 3], stride: 2, padding: 1), .im2colGEMM)
         XCTAssertEqual(ConvolutionAlgorithm.scheme(input: [100, 64, 32, 32], weight: [128, 64, 1, 1], stride: 2, padding: 0), .im2colGEMM)
         XCTAssertEqual(ConvolutionAlgorithm.scheme(input: [100, 1, 28, 28], weight: [6, 1, 5, 5], stride: 1, padding: 2), .direct)

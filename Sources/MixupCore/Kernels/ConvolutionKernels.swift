@@ -198,7 +198,9 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable {
 /// 6/16 outputs) and a 3-channel first layer; the VGG/ResNet sweep (`mixuplab-step-bench conv-sweep`)
 /// found the direct forward ahead on 64–128-channel layers with 16×16–32×32 planes but its weight
 /// gradient far behind on every wide layer, and Winograd ahead of im2col on the 3×3 stride-1 layers
-/// with ≥ `winogradChannelLimit` input and output channels on planes of ≥ `winogradPlaneLimit`.
+/// with ≥ `winogradChannelLimit` input and output channels whose batch has at least
+/// `winogradTargetTiles` 2×2 tiles: with fewer (512→512 on 4×4 at batch 20: 80 tiles; 2×2 planes)
+/// its GEMMs are too narrow and it measured even or up to 2× slower, at batch 100 on 4×4 2× faster.
 func convolutionScheme(_ g: WindowGeometry, outputChannels: Int) -> ConvolutionAlgorithm {
     let direct = g.stride == 1 && g.kernelHeight == g.kernelWidth && g.padding < g.kernelHeight
     let winograd = winogradApplies(g) && g.batch > 0 && g.channels > 0 && outputChannels > 0
@@ -208,8 +210,9 @@ func convolutionScheme(_ g: WindowGeometry, outputChannels: Int) -> ConvolutionA
     case .winograd: return winograd ? .winograd : .im2colGEMM
     case .automatic:
         if direct && g.patchSize <= directPatchLimit && outputChannels <= directOutputChannelLimit { return .direct }
+        let tiles = g.batch * ((g.height + 1) / 2) * ((g.width + 1) / 2)
         if winograd && g.channels >= winogradChannelLimit && outputChannels >= winogradChannelLimit
-            && Swift.min(g.height, g.width) >= winogradPlaneLimit { return .winograd }
+            && tiles >= winogradTargetTiles { return .winograd }
         return .im2colGEMM
     }
 }
@@ -217,9 +220,6 @@ func convolutionScheme(_ g: WindowGeometry, outputChannels: Int) -> ConvolutionA
 /// Fewest input and output channels for which the automatic rule picks Winograd: below, the
 /// transforms cost more than the GEMM work they save (the 3-channel stem runs 2× slower).
 let winogradChannelLimit = 32
-/// Smallest plane side for which the automatic rule picks Winograd: on 4×4 and 2×2 planes the
-/// tiles are few per sample and the sweep measured no gain (2×2: 2× slower).
-let winogradPlaneLimit = 8
 
 /// Largest C·kh·kw the automatic rule sends to the direct kernels.
 let directPatchLimit = 256

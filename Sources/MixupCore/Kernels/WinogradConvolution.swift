@@ -321,22 +321,9 @@ func winogradConvolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x:
     let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3], o = weight.shape[0]
     let plane = h * w, perSample = ((h + 1) / 2) * ((w + 1) / 2)
     let chunk = winogradSamplesPerChunk(batch: n, channels: c, outputs: o, tilesPerSample: perSample)
-    let bufferCount = (needInput || needWeight) ? 16 * winogradStride(Swift.max(c, o), chunk * perSample) : 0
-    var bufA = [T](unsafeUninitializedCapacity: bufferCount) { _, count in count = bufferCount }
-    var bufB = [T](unsafeUninitializedCapacity: bufferCount) { _, count in count = bufferCount }
-    let pp = UnsafeMutablePointer<T>.allocate(capacity: winogradPaddedPlane(height: h, width: w))
-    defer { pp.deallocate() }
     var db = [T](repeating: 0, count: needBias ? o : 0)
-    var du = [T](repeating: 0, count: needWeight ? 16 * o * c : 0)
-    var ut = [T](unsafeUninitializedCapacity: needInput ? 16 * o * c : 0) { _, count in count = needInput ? 16 * o * c : 0 }
-    var dx = [T](unsafeUninitializedCapacity: needInput ? x.count : 0) { _, count in count = needInput ? x.count : 0 }
-    if needInput {
-        weight.withUnsafeBufferPointer { wb in
-            ut.withUnsafeMutableBufferPointer { ub in
-                winogradWeightTransform(wb.baseAddress!, outputs: o, inputs: c, transposed: true, into: ub.baseAddress!)
-            }
-        }
-    }
+    var weightGradient: Tensor<T>? = nil
+    var inputGradient: Tensor<T>? = nil
     gradOut.withUnsafeBufferPointer { gb in
         let gp = gb.baseAddress!
         if needBias {
@@ -350,54 +337,55 @@ func winogradConvolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x:
             }
         }
         guard needInput || needWeight else { return }
-        x.withUnsafeBufferPointer { xb in
-            bufA.withUnsafeMutableBufferPointer { ab in
-                bufB.withUnsafeMutableBufferPointer { bb in
-                        du.withUnsafeMutableBufferPointer { dub in
-                            ut.withUnsafeBufferPointer { utb in
-                                dx.withUnsafeMutableBufferPointer { dxb in
-                                    let a = ab.baseAddress!, b = bb.baseAddress!
-                                    for start in Swift.stride(from: 0, to: n, by: chunk) {
-                                        let count = Swift.min(chunk, n - start), tiles = count * perSample
-                                        let dyChunk = gp + start * o * plane
-                                        if needWeight {
-                                            winogradInputTransform(xb.baseAddress! + start * c * plane, samples: count, channels: c,
-                                                                   height: h, width: w, into: a, padded: pp)
-                                            winogradOutputTransformAdjoint(dyChunk, samples: count, channels: o,
-                                                                           height: h, width: w, into: b)
-                                            // ∂U[ξ] [O, C] += ∂M[ξ] [O, tiles] · V[ξ]ᵀ [tiles, C]
-                                            for xi in 0..<16 {
-                                                T.gemm(transposeA: false, transposeB: true, m: o, n: c, k: tiles,
-                                                       alpha: 1, a: b + xi * winogradStride(o, tiles), lda: tiles,
-                                                       b: a + xi * winogradStride(c, tiles), ldb: tiles,
-                                                       beta: 1, c: dub.baseAddress! + xi * o * c, ldc: c)
-                                            }
-                                        }
-                                        if needInput {
-                                            winogradChunk(dyChunk, samples: count, inputs: o, outputs: c, height: h, width: w,
-                                                          u: utb.baseAddress!, bias: nil,
-                                                          into: dxb.baseAddress! + start * c * plane,
-                                                          v: b, m: a, padded: pp)
-                                        }
-                                    }
-                                }
-                            }
-                        }
+        // Two passes over the chunks, ∂W then ∂x, so the filter-sized ∂U and U′ (16·O·C each)
+        // are never alive together; the two chunk buffers serve both.
+        let bufferCount = 16 * winogradStride(Swift.max(c, o), chunk * perSample)
+        let a = UnsafeMutablePointer<T>.allocate(capacity: bufferCount), b = UnsafeMutablePointer<T>.allocate(capacity: bufferCount)
+        let pp = UnsafeMutablePointer<T>.allocate(capacity: winogradPaddedPlane(height: h, width: w))
+        defer { a.deallocate(); b.deallocate(); pp.deallocate() }
+        if needWeight {
+            let du = UnsafeMutablePointer<T>.allocate(capacity: 16 * o * c)
+            defer { du.deallocate() }
+            du.initialize(repeating: 0, count: 16 * o * c)
+            x.withUnsafeBufferPointer { xb in
+                for start in Swift.stride(from: 0, to: n, by: chunk) {
+                    let count = Swift.min(chunk, n - start), tiles = count * perSample
+                    winogradInputTransform(xb.baseAddress! + start * c * plane, samples: count, channels: c,
+                                           height: h, width: w, into: a, padded: pp)
+                    winogradOutputTransformAdjoint(gp + start * o * plane, samples: count, channels: o,
+                                                   height: h, width: w, into: b)
+                    // ∂U[ξ] [O, C] += ∂M[ξ] [O, tiles] · V[ξ]ᵀ [tiles, C]
+                    for xi in 0..<16 {
+                        T.gemm(transposeA: false, transposeB: true, m: o, n: c, k: tiles,
+                               alpha: 1, a: b + xi * winogradStride(o, tiles), lda: tiles,
+                               b: a + xi * winogradStride(c, tiles), ldb: tiles,
+                               beta: 1, c: du + xi * o * c, ldc: c)
                     }
                 }
-        }
-    }
-    var weightGradient: Tensor<T>? = nil
-    if needWeight {
-        var dw = [T](repeating: 0, count: weight.count)
-        du.withUnsafeBufferPointer { dub in
-            dw.withUnsafeMutableBufferPointer { dwb in
-                winogradWeightTransformAdjoint(dub.baseAddress!, outputs: o, inputs: c, into: dwb.baseAddress!)
             }
+            var dw = [T](repeating: 0, count: weight.count)
+            dw.withUnsafeMutableBufferPointer { dwb in
+                winogradWeightTransformAdjoint(du, outputs: o, inputs: c, into: dwb.baseAddress!)
+            }
+            weightGradient = Tensor(shape: weight.shape, scalars: dw)
         }
-        weightGradient = Tensor(shape: weight.shape, scalars: dw)
+        if needInput {
+            let ut = UnsafeMutablePointer<T>.allocate(capacity: 16 * o * c)
+            defer { ut.deallocate() }
+            weight.withUnsafeBufferPointer { wb in
+                winogradWeightTransform(wb.baseAddress!, outputs: o, inputs: c, transposed: true, into: ut)
+            }
+            // Every element is written by the output transform.
+            let dx = [T](unsafeUninitializedCapacity: x.count) { dxb, count in
+                for start in Swift.stride(from: 0, to: n, by: chunk) {
+                    let samples = Swift.min(chunk, n - start)
+                    winogradChunk(gp + start * o * plane, samples: samples, inputs: o, outputs: c, height: h, width: w,
+                                  u: ut, bias: nil, into: dxb.baseAddress! + start * c * plane, v: b, m: a, padded: pp)
+                }
+                count = x.count
+            }
+            inputGradient = Tensor(shape: x.shape, scalars: dx)
+        }
     }
-    return (needInput ? Tensor(shape: x.shape, scalars: dx) : nil, weightGradient,
-            needBias ? Tensor(shape: [o], scalars: db) : nil)
+    return (inputGradient, weightGradient, needBias ? Tensor(shape: [o], scalars: db) : nil)
 }
-

@@ -51,9 +51,10 @@ final class BatchStatisticsTests: XCTestCase {
                        rectified, "\(label): batch norm + ReLU")
     }
 
+    /// The last shape is large enough (2 × 128² elements per channel) for the kernels to split it.
     func testBatchStatisticsAreThePlainTwoPassSumsAtEveryThreadCount() {
         for threads in [1, 2] {
-            for (k, shape) in [[6, 5, 7, 9], [3, 64, 4, 4], [10, 3], [2, 1, 33]].enumerated() {
+            for (k, shape) in [[6, 5, 7, 9], [3, 64, 4, 4], [10, 3], [2, 1, 33], [2, 4, 128, 128]].enumerated() {
                 check(Float.self, shape: shape, seed: 100 + UInt64(k), threads: threads)
                 check(Double.self, shape: shape, seed: 200 + UInt64(k), threads: threads)
             }

@@ -8,7 +8,8 @@ import MixupTraining
 /// blocks of S steps (after two warm-up steps, one for W3), the process's peak RSS and the OpenBLAS
 /// core. `mixuplab-step-bench --version` prints the OpenBLAS core and CPU for benchmark headers.
 /// `--phases` instead times the forward pass (the objective) and the backward pass of each step
-/// apart and prints the resident memory after each; `conv-sweep` runs `ConvolutionSweep`.
+/// apart (the backward as the trainer runs it, `gradientsReleasingGraph()`) and prints the resident
+/// memory after each; `conv-sweep` runs `ConvolutionSweep`.
 enum StepBenchmark {
     static func main(_ arguments: [String]) {
         do {
@@ -140,7 +141,7 @@ enum StepBenchmark {
                 let t0 = DispatchTime.now().uptimeNanoseconds, c0 = cpuSeconds()
                 let (total, _) = try trainer.objective(clean: clean, partner: partner, rng: &stepRNG)
                 let t1 = DispatchTime.now().uptimeNanoseconds, c1 = cpuSeconds(), forwardRSS = residentMB()
-                let grads = total.gradients()
+                let grads = total.gradientsReleasingGraph()
                 let t2 = DispatchTime.now().uptimeNanoseconds, c2 = cpuSeconds(), backwardRSS = residentMB()
                 precondition(grads.contains(trainer.model.parameters[0]))
                 func r(_ x: Double) -> String { String(format: "%.2f", x) }

@@ -3,13 +3,15 @@
 /// normalized copy — the backward recomputes x̂ from the input, which the tape holds anyway — and
 /// whose fixed-statistics tangent rule and its adjoint run in one pass each.
 
-/// Per-channel mean and 1/√(σ² + ε) with σ² the biased batch variance (two passes for accuracy).
+/// Per-channel mean and sum of squared deviations Σ(x − μ)² over every axis but 1 of `[N, C, …]`,
+/// two passes for accuracy; `count` is the number of elements per channel. The one summation both
+/// batch norm's statistics and the running statistics (`channelMeanAndVariance`) divide.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
-func batchStatistics<T: TensorScalar>(_ x: Tensor<T>, epsilon: T) -> (mean: [T], inverseDeviation: [T]) {
+func channelMeanAndSquaredDeviations<T: TensorScalar>(_ x: Tensor<T>) -> (mean: [T], squaredDeviations: [T], count: Int) {
     let n = x.shape[0], c = x.shape[1], rest = x.count / Swift.max(1, n * c)
     let m = T(Swift.max(1, n * rest))
-    var mean = [T](repeating: 0, count: c), inv = [T](repeating: 0, count: c)
+    var mean = [T](repeating: 0, count: c), squares = [T](repeating: 0, count: c)
     x.withUnsafeBufferPointer { xb in
         guard let xp = xb.baseAddress else { return }
         for ch in 0..<c {
@@ -19,10 +21,19 @@ func batchStatistics<T: TensorScalar>(_ x: Tensor<T>, epsilon: T) -> (mean: [T],
             var q: T = 0
             for i in 0..<n { let p = xp + (i * c + ch) * rest; for k in 0..<rest { let d = p[k] - mu; q += d * d } }
             mean[ch] = mu
-            inv[ch] = 1 / (q / m + epsilon).squareRoot()
+            squares[ch] = q
         }
     }
-    return (mean, inv)
+    return (mean, squares, n * rest)
+}
+
+/// Per-channel mean and 1/√(σ² + ε) with σ² the biased batch variance.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func batchStatistics<T: TensorScalar>(_ x: Tensor<T>, epsilon: T) -> (mean: [T], inverseDeviation: [T]) {
+    let (mean, squares, count) = channelMeanAndSquaredDeviations(x)
+    let m = T(Swift.max(1, count))
+    return (mean, squares.map { 1 / ($0 / m + epsilon).squareRoot() })
 }
 
 /// Runs `body(channel, offset)` for every (sample, channel) run of `rest` contiguous elements.

@@ -233,24 +233,12 @@ extension Tensor {
     }
 }
 
-/// Mean and unbiased variance per channel, two passes for accuracy.
+/// Mean and unbiased variance per channel, from `channelMeanAndSquaredDeviations`.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func channelMeanAndVariance<T: TensorScalar>(_ x: Tensor<T>) -> (mean: Tensor<T>, unbiasedVariance: Tensor<T>) {
     precondition(x.rank >= 2, "channel statistics need at least [N, C], got \(x.shape)")
-    let n = x.shape[0], c = x.shape[1], rest = x.count / Swift.max(1, n * c), m = n * rest
-    var mean = [T](repeating: 0, count: c), variance = [T](repeating: 0, count: c)
-    x.withUnsafeBufferPointer { xb in
-        guard let xp = xb.baseAddress else { return }
-        for ch in 0..<c {
-            var s: T = 0
-            for i in 0..<n { let p = xp + (i * c + ch) * rest; for k in 0..<rest { s += p[k] } }
-            let mu = s / T(Swift.max(m, 1))
-            var q: T = 0
-            for i in 0..<n { let p = xp + (i * c + ch) * rest; for k in 0..<rest { let d = p[k] - mu; q += d * d } }
-            mean[ch] = mu
-            variance[ch] = q / T(Swift.max(m - 1, 1))
-        }
-    }
-    return (Tensor(shape: [c], scalars: mean), Tensor(shape: [c], scalars: variance))
+    let (mean, squares, count) = channelMeanAndSquaredDeviations(x)
+    let divisor = T(Swift.max(count - 1, 1))
+    return (Tensor(shape: [x.shape[1]], scalars: mean), Tensor(shape: [x.shape[1]], scalars: squares.map { $0 / divisor }))
 }

@@ -1,3 +1,9 @@
+import Synchronization
+
+/// Stamps every variable with its creation order, which is a topological order of any graph (an
+/// op's inputs exist before it); the reverse sweep visits nodes newest first.
+private let creationCounter = Atomic<UInt64>(0)
+
 /// A tensor on the tape: its value, the variables it was computed from, and the pullback that
 /// sends a gradient of the output back to them. This file is the whole reverse-mode idea.
 ///
@@ -12,8 +18,13 @@ public final class Variable<Scalar: TensorScalar> {
     public let requiresGradient: Bool
     /// True for trainable leaves (what optimizers update).
     public let isParameter: Bool
-    let parents: [Variable]
-    let pullback: ((Tensor<Scalar>) -> [Tensor<Scalar>?])?
+    /// The op's inputs and its pullback; `gradientsReleasingGraph()` empties both once used.
+    private(set) var parents: [Variable]
+    private(set) var pullback: ((Tensor<Scalar>) -> [Tensor<Scalar>?])?
+    /// Set when a consuming sweep dropped this node's pullback: it can no longer be differentiated.
+    private(set) var isReleased = false
+    /// When it was created relative to other variables: inputs always have smaller stamps.
+    let creationStamp = creationCounter.wrappingAdd(1, ordering: .relaxed).oldValue
 
     private init(value: Tensor<Scalar>, requiresGradient: Bool, isParameter: Bool,
                  parents: [Variable], pullback: ((Tensor<Scalar>) -> [Tensor<Scalar>?])?) {
@@ -76,21 +87,41 @@ public final class Variable<Scalar: TensorScalar> {
     /// gradient. `self` must hold a single element (a loss).
     public func gradients() -> Gradients<Scalar> {
         precondition(value.count == 1, "gradients() needs a scalar output, shape is \(shape)")
-        return backpropagate(from: self)
+        return backpropagate(from: self, releasingGraph: false)
+    }
+
+    /// `gradients()` for a training step that is done with the graph: each node drops its pullback
+    /// (and the tensors it captured) and its links to its inputs as soon as its pullback has run,
+    /// so activations are freed during the sweep instead of after it. The same gradients bit for
+    /// bit; afterwards nothing in this graph can be differentiated again (that traps).
+    public func gradientsReleasingGraph() -> Gradients<Scalar> {
+        precondition(value.count == 1, "gradientsReleasingGraph() needs a scalar output, shape is \(shape)")
+        return backpropagate(from: self, releasingGraph: true)
+    }
+
+    /// Drops the pullback and the inputs once a consuming sweep is through with this node.
+    func release() {
+        pullback = nil
+        parents = []
+        isReleased = true
     }
 }
 
 /// The reverse sweep behind `Variable.gradients()`: a free function so that it is specialised for
 /// Float and Double (as a generic method its dictionaries and tuples cost a runtime metadata lookup
 /// at every use, measured ~8 % of an MLP step). Adjoints that meet are summed in place.
+/// `releasingGraph`: nodes leave the order as they are visited and drop their pullbacks, so a node
+/// (value, captured tensors) is freed once its pullback ran and no unvisited node refers to it.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func backpropagate<S: TensorScalar>(from root: Variable<S>) -> Gradients<S> {
+func backpropagate<S: TensorScalar>(from root: Variable<S>, releasingGraph: Bool) -> Gradients<S> {
     var adjoints: [ObjectIdentifier: Tensor<S>] = [ObjectIdentifier(root): Tensor(repeating: 1, shape: root.shape)]
     var leaves: [ObjectIdentifier: (Variable<S>, Tensor<S>)] = [:]
-    for node in topologicalOrder(from: root).reversed() {
+    var order = topologicalOrder(from: root)
+    while let node = order.popLast() {
         guard let adjoint = adjoints.removeValue(forKey: ObjectIdentifier(node)) else { continue }
         guard let pullback = node.pullback else {
+            precondition(!node.isReleased, "this graph's pullbacks were released by gradientsReleasingGraph()")
             if node.requiresGradient { leaves[ObjectIdentifier(node)] = (node, adjoint) }
             continue
         }
@@ -105,29 +136,28 @@ func backpropagate<S: TensorScalar>(from root: Variable<S>) -> Gradients<S> {
                 adjoints[key] = grad
             }
         }
+        if releasingGraph { node.release() }
     }
     return Gradients(leaves)
 }
 
-/// Every node reachable from `root` that requires a gradient, parents before children.
+/// Every node reachable from `root` that requires a gradient, in creation order (parents before
+/// children). Creation order rather than a depth-first order: the reverse sweep then retraces the
+/// forward pass, so a JVP's primal and tangent halves are released layer by layer together instead
+/// of one half's adjoints piling up while the other half is swept (measured ~200 MB on a W3 step).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func topologicalOrder<S: TensorScalar>(from root: Variable<S>) -> [Variable<S>] {
-    var order: [Variable<S>] = [], visited = Set<ObjectIdentifier>()
-    var stack: [(node: Variable<S>, nextParent: Int)] = [(root, 0)]
-    visited.insert(ObjectIdentifier(root))
-    while let (node, next) = stack.popLast() {
-        if next < node.parents.count {
-            stack.append((node, next + 1))
-            let parent = node.parents[next]
-            if parent.requiresGradient && visited.insert(ObjectIdentifier(parent)).inserted {
-                stack.append((parent, 0))
-            }
-        } else {
-            order.append(node)
+    var nodes: [Variable<S>] = [root], visited: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+    var next = 0
+    while next < nodes.count {
+        for parent in nodes[next].parents where parent.requiresGradient && visited.insert(ObjectIdentifier(parent)).inserted {
+            nodes.append(parent)
         }
+        next += 1
     }
-    return order
+    nodes.sort { $0.creationStamp < $1.creationStamp }
+    return nodes
 }
 
 /// Gradients of a scalar with respect to the leaves it depends on.

@@ -102,7 +102,7 @@ public final class TrainingLoop<Objective: TrainingObjective> {
             throw diverged(epoch, batchIndex, "the loss exploded: L = \(result.loss) exceeds \(Int(Self.explosionFactor)) × "
                            + "max(1, the first step's loss \(reference))")
         }
-        let grads = total.gradients()
+        let grads = total.gradientsReleasingGraph()   // frees activations during the sweep
         for (name, p) in zip(parameterNames, parameters) where !grads[p].isFinite {
             throw diverged(epoch, batchIndex, "non-finite gradient for '\(name)'")
         }

@@ -5,7 +5,7 @@ import XCTest
 /// Runs `body` once with every concrete convolution algorithm pinned, restoring the automatic choice.
 func forEachConvolutionAlgorithm(_ body: (ConvolutionAlgorithm) -> Void) {
     defer { ConvolutionAlgorithm.preferred = .automatic }
-    for algorithm in [ConvolutionAlgorithm.direct, .im2colGEMM] {
+    for algorithm in [ConvolutionAlgorithm.direct, .im2colGEMM, .winograd] {
         ConvolutionAlgorithm.preferred = algorithm
         body(algorithm)
     }

@@ -41,14 +41,27 @@ void mixup_exp_f32(const float *x, float *y, long n);
 /// y[i] = 1/(1 + e^−x[i]) for n floats, from e^−|x| so it never overflows.
 void mixup_sigmoid_f32(const float *x, float *y, long n);
 
-/// One Adam step (torch.optim.Adam; AdamW when `decoupled`) over n elements in place:
-/// θ, m, v updated from the gradient; stepSize = lr/(1 − β₁ᵗ), rootCorrection2 = √(1 − β₂ᵗ).
-void mixup_adam_f32(float *theta, const float *grad, float *m, float *v, long n,
+/// One Adam step (torch.optim.Adam; AdamW when `decoupled`) over n elements: the new θ into
+/// `theta` from the old one in `theta_in` (a separate buffer, so a parameter still held by the tape
+/// is not copied first), m and v updated in place; stepSize = lr/(1 − β₁ᵗ), rootCorrection2 = √(1 − β₂ᵗ).
+void mixup_adam_f32(const float *theta_in, float *theta, const float *grad, float *m, float *v, long n,
                     float lr, float beta1, float beta2, float epsilon, float stepSize, float rootCorrection2,
                     float weightDecay, int decoupled);
-void mixup_adam_f64(double *theta, const double *grad, double *m, double *v, long n,
+void mixup_adam_f64(const double *theta_in, double *theta, const double *grad, double *m, double *v, long n,
                     double lr, double beta1, double beta2, double epsilon, double stepSize, double rootCorrection2,
                     double weightDecay, int decoupled);
+
+/// x[i] ← x[i] > 0 ? x[i] : +0 in place, branch-free (ReLU on a GEMM's output).
+void mixup_relu_inplace_f32(float *x, long n);
+void mixup_relu_inplace_f64(double *x, long n);
+/// x[i] ← gate[i] > 0 ? x[i] : +0 in place, branch-free (ReLU's tangent rule on a GEMM's output).
+void mixup_gate_inplace_f32(float *x, const float *gate, long n);
+void mixup_gate_inplace_f64(double *x, const double *gate, long n);
+
+/// out = g where gate > 0, else +0, over rows × cols; when colsum is not NULL, also
+/// colsum[c] += out[r][c] for r = 0, 1, … in order (a gated product's bias gradient).
+void mixup_gate_rows_f32(const float *g, const float *gate, float *out, float *colsum, long rows, long cols);
+void mixup_gate_rows_f64(const double *g, const double *gate, double *out, double *colsum, long rows, long cols);
 
 /// 1 when none of the n elements is NaN or ±∞, else 0.
 int mixup_all_finite_f32(const float *x, long n);

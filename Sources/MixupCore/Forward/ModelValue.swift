@@ -11,6 +11,9 @@ public protocol ModelValue {
     var shape: [Int] { get }
     /// x·Wᵀ + b for a weight `[out, in]` (PyTorch layout) and an optional bias `[out]`.
     func linear(weight: Variable<Scalar>, bias: Variable<Scalar>?) -> Self
+    /// ReLU(x·Wᵀ + b): a hidden layer and its activation, which conformers may fuse into one node
+    /// (an MLP's step is bound by per-op cost); the default is the composition.
+    func linearReLU(weight: Variable<Scalar>, bias: Variable<Scalar>?) -> Self
     /// The elementwise nonlinearities an `Activation` names (see `activated(_:)`).
     func relu() -> Self
     func gelu() -> Self
@@ -48,6 +51,11 @@ public protocol ModelValue {
 }
 
 extension ModelValue {
+    /// The composition `linear(weight:bias:).relu()`, for conformers without a fused rule (jets).
+    public func linearReLU(weight: Variable<Scalar>, bias: Variable<Scalar>?) -> Self {
+        linear(weight: weight, bias: bias).relu()
+    }
+
     /// The composition `batchNormalized(…).relu()`, for conformers without a fused rule (jets).
     public func batchNormalizedReLU(scale: Variable<Scalar>, shift: Variable<Scalar>,
                                     statistics: NormalizationStatistics<Scalar>, epsilon: Scalar) -> Self {
@@ -91,6 +99,11 @@ extension Variable: ModelValue {
     public func linear(weight: Variable, bias: Variable?) -> Variable {
         Variable.linear(self, weight: weight, bias: bias)
     }
+
+    /// One fused node (`Variable.linearReLU`).
+    public func linearReLU(weight: Variable, bias: Variable?) -> Variable {
+        Variable.linearReLU(self, weight: weight, bias: bias)
+    }
 }
 
 extension Dual: ModelValue {
@@ -98,5 +111,12 @@ extension Dual: ModelValue {
         // The bias does not move along the direction: it only enters the primal's fused node.
         Dual(primal: .linear(primal, weight: weight, bias: bias),
              tangent: .matmul(tangent, weight, transposeB: true))
+    }
+
+    /// Two fused nodes: the primal ReLU(x·Wᵀ + b) (`Variable.linearReLU`) and the tangent
+    /// (t·Wᵀ) ⊙ 1[x·Wᵀ + b > 0], gated inside its GEMM node (`Variable.linear(_:weight:bias:gatedBy:)`).
+    public func linearReLU(weight: Variable<Scalar>, bias: Variable<Scalar>?) -> Dual {
+        let y = Variable.linearReLU(primal, weight: weight, bias: bias)
+        return Dual(primal: y, tangent: .linear(tangent, weight: weight, bias: nil, gatedBy: y.value))
     }
 }

@@ -133,6 +133,18 @@ func filledArray<T: TensorScalar>(_ value: T, count: Int) -> [T] {
 func binaryRow<T: TensorScalar>(_ f: BinaryFunction, _ a: UnsafePointer<T>, _ sa: Int,
                                 _ b: UnsafePointer<T>, _ sb: Int,
                                 _ out: UnsafeMutablePointer<T>, _ count: Int) {
+    if sa == 1 && sb == 1 {
+        // Equal shapes (every activation and gradient): plain unit-stride loops, which vectorise
+        // without relying on the compiler to version the strided ones.
+        switch f {
+        case .add: for k in 0..<count { out[k] = a[k] + b[k] }
+        case .subtract: for k in 0..<count { out[k] = a[k] - b[k] }
+        case .multiply: for k in 0..<count { out[k] = a[k] * b[k] }
+        case .divide: for k in 0..<count { out[k] = a[k] / b[k] }
+        case .gate: for k in 0..<count { let v = a[k], m = b[k]; out[k] = m > 0 ? v : 0 }
+        }
+        return
+    }
     switch f {
     case .add: for k in 0..<count { out[k] = a[k &* sa] + b[k &* sb] }
     case .subtract: for k in 0..<count { out[k] = a[k &* sa] - b[k &* sb] }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// op(A)·op(B) for rank-2 tensors through BLAS GEMM.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
@@ -45,6 +47,97 @@ func biasedProduct<T: TensorScalar>(_ x: Tensor<T>, _ w: Tensor<T>, _ b: Tensor<
         }
     }
     return Tensor(shape: [n, m], scalars: out)
+}
+
+/// What `gatedProduct` keeps of x·Wᵀ (+ b): everything, its positive part (ReLU), or the entries
+/// where a mask of the output's shape is positive (ReLU's tangent rule).
+enum ProductGate<T: TensorScalar> {
+    case none, relu, mask(Tensor<T>)
+}
+
+/// x·Wᵀ (+ b) for x `[N, K]`, W `[M, K]`, b `[M]`, gated as `gate` says, in one output buffer: the
+/// gate runs on each row block right after the GEMM while it is in cache, with no second tensor.
+/// The GEMM's sums are those of `biasedProduct` / `gemmProduct`, so results equal the unfused
+/// composition bit for bit.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func gatedProduct<T: TensorScalar>(_ x: Tensor<T>, _ w: Tensor<T>, bias b: Tensor<T>?, gate: ProductGate<T>) -> Tensor<T> {
+    precondition(x.rank == 2 && w.rank == 2 && x.shape[1] == w.shape[1],
+                 "gated product: input \(x.shape) and weight \(w.shape) do not fit [N, K]·[M, K]ᵀ")
+    var y: Tensor<T>
+    if let b { y = biasedProduct(x, w, b) } else { y = gemmProduct(x, w, transposeB: true) }
+    switch gate {
+    case .none: break
+    case .relu:
+        y.withUnsafeMutableBufferPointer { yb in
+            guard let p = yb.baseAddress else { return }
+            gateInPlace(p, by: UnsafePointer(p), yb.count)
+        }
+    case .mask(let m):
+        precondition(m.shape == y.shape, "gated product: mask \(m.shape) must match the output \(y.shape)")
+        m.withUnsafeBufferPointer { mb in
+            y.withUnsafeMutableBufferPointer { yb in
+                guard let p = yb.baseAddress, let q = mb.baseAddress else { return }
+                gateInPlace(p, by: q, yb.count)
+            }
+        }
+    }
+    return y
+}
+
+/// The pullback's first pass for a gated product: g gated by `mask` (both `[N, M]`), and, when
+/// `withColumnSums`, Σ_rows of the gated g `[M]` (the bias gradient), summed from the first row
+/// as `sum(alongAxis: 0)` does, so the result equals the separate gate and reduction bit for bit.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func gatedRows<T: TensorScalar>(_ g: Tensor<T>, mask: Tensor<T>, withColumnSums: Bool) -> (gated: Tensor<T>, columnSums: Tensor<T>?) {
+    precondition(g.rank == 2 && mask.shape == g.shape, "gated rows: gradient \(g.shape) and mask \(mask.shape) must be the same [N, M]")
+    let rows = g.shape[0], cols = g.shape[1]
+    var sums = withColumnSums ? filledArray(T(0), count: cols) : []
+    let out = [T](unsafeUninitializedCapacity: rows * cols) { ob, initialized in
+        g.withUnsafeBufferPointer { gb in
+            mask.withUnsafeBufferPointer { mb in
+                sums.withUnsafeMutableBufferPointer { sb in
+                    guard rows * cols > 0, let gp = gb.baseAddress, let mp = mb.baseAddress, let op = ob.baseAddress else { return }
+                    let sp = withColumnSums ? sb.baseAddress : nil
+                    if T.self == Float.self {
+                        func f(_ p: UnsafePointer<T>) -> UnsafePointer<Float> { UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
+                        func f(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self) }
+                        mixup_gate_rows_f32(f(gp), f(mp), f(op), sp.map(f), rows, cols)
+                    } else if T.self == Double.self {
+                        func d(_ p: UnsafePointer<T>) -> UnsafePointer<Double> { UnsafeRawPointer(p).assumingMemoryBound(to: Double.self) }
+                        func d(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Double> { UnsafeMutableRawPointer(p).assumingMemoryBound(to: Double.self) }
+                        mixup_gate_rows_f64(d(gp), d(mp), d(op), sp.map(d), rows, cols)
+                    } else {
+                        for r in 0..<rows {
+                            for c in 0..<cols { let k = r * cols + c, v = gp[k]; op[k] = mp[k] > 0 ? v : 0 }
+                            if let sp { for c in 0..<cols { sp[c] += op[r * cols + c] } }
+                        }
+                    }
+                }
+            }
+        }
+        initialized = rows * cols
+    }
+    return (Tensor(shape: [rows, cols], scalars: out), withColumnSums ? Tensor(shape: [cols], scalars: sums) : nil)
+}
+
+/// x[k] ← gate[k] > 0 ? x[k] : 0 for `n` elements in place (`gate` may be `x`: ReLU), through the
+/// branch-free C kernels for Float and Double; a Swift ternary here compiles to a branch per element.
+@inline(__always)
+func gateInPlace<T: TensorScalar>(_ x: UnsafeMutablePointer<T>, by gate: UnsafePointer<T>, _ n: Int) {
+    let same = Int(bitPattern: x) == Int(bitPattern: gate)
+    if T.self == Float.self {
+        let xf = UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self)
+        if same { mixup_relu_inplace_f32(xf, n) }
+        else { mixup_gate_inplace_f32(xf, UnsafeRawPointer(gate).assumingMemoryBound(to: Float.self), n) }
+    } else if T.self == Double.self {
+        let xd = UnsafeMutableRawPointer(x).assumingMemoryBound(to: Double.self)
+        if same { mixup_relu_inplace_f64(xd, n) }
+        else { mixup_gate_inplace_f64(xd, UnsafeRawPointer(gate).assumingMemoryBound(to: Double.self), n) }
+    } else {
+        for k in 0..<n { let v = x[k], g = gate[k]; x[k] = g > 0 ? v : 0 }
+    }
 }
 
 @_specialize(where T == Float)

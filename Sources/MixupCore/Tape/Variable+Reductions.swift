@@ -58,6 +58,7 @@ extension Variable {
 
 /// logsumexp (axis kept with extent 1) and softmax of `x` along `axis`.
 func logSumExpAndSoftmax<T: TensorScalar>(_ x: Tensor<T>, axis: Int) -> (lse: Tensor<T>, softmax: Tensor<T>) {
+    if axis == x.rank - 1 && x.rank >= 1 { return rowLogSumExpAndSoftmax(x) }
     var m = x.max(alongAxis: axis)
     // Rows that are entirely −∞ would give NaN from (−∞) − (−∞); shift them by 0 instead.
     if !m.isFinite { m = Tensor(shape: m.shape, scalars: m.scalars.map { $0.isFinite ? $0 : 0 }) }
@@ -98,6 +99,40 @@ extension Variable {
              needT ? softmaxResidual(softmax, targets, rowWeights: g) : nil]
         }
     }
+}
+
+/// `logSumExpAndSoftmax` along the last axis, one row at a time in one output buffer (the logits of
+/// a classifier are narrow rows, where the generic reductions cost a pass and a tensor each). The
+/// same operations in the same order as the generic path: max, x − m, exp, the sum from the left,
+/// division by it, m + log(sum).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func rowLogSumExpAndSoftmax<T: TensorScalar>(_ x: Tensor<T>) -> (lse: Tensor<T>, softmax: Tensor<T>) {
+    let d = x.shape[x.rank - 1], n = d == 0 ? 0 : x.count / d
+    var shape = x.shape; shape[x.rank - 1] = 1
+    guard d > 0 else {
+        // Empty rows: logsumexp over nothing is −∞ (as the generic path's max/sum give), no softmax.
+        return (Tensor(repeating: -T.infinity, shape: shape), x)
+    }
+    var lse = [T](repeating: 0, count: n)
+    let s = [T](unsafeUninitializedCapacity: n * d) { sb, initialized in
+        x.withUnsafeBufferPointer { xb in
+            for i in 0..<n {
+                let row = xb.baseAddress! + i * d, out = sb.baseAddress! + i * d
+                var m = -T.infinity
+                for c in 0..<d where row[c] > m || row[c].isNaN { m = row[c] }
+                if !m.isFinite { m = 0 }
+                for c in 0..<d { out[c] = row[c] - m }
+                exponentials(UnsafePointer(out), out, d)
+                var sum: T = 0
+                for c in 0..<d { sum += out[c] }
+                for c in 0..<d { out[c] /= sum }
+                lse[i] = m + T.log(sum)
+            }
+        }
+        initialized = n * d
+    }
+    return (Tensor(shape: shape, scalars: lse), Tensor(shape: x.shape, scalars: s))
 }
 
 /// Σ_i logsumexp(z_i) − Σ_ic y_ic z_ic, divided by N as `Variable./` does (× 1/N), and the softmax of

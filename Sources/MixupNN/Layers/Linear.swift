@@ -28,4 +28,10 @@ public struct Linear<Scalar: TensorScalar>: Layer {
     public func callAsFunction<V: ModelValue>(_ x: V) -> V where V.Scalar == Scalar {
         x.linear(weight: weight, bias: bias)
     }
+
+    /// The layer followed by `activation`; ReLU runs fused with the product
+    /// (`ModelValue.linearReLU`), the others after it.
+    public func callAsFunction<V: ModelValue>(_ x: V, then activation: Activation) -> V where V.Scalar == Scalar {
+        activation == .relu ? x.linearReLU(weight: weight, bias: bias) : x.linear(weight: weight, bias: bias).activated(activation)
+    }
 }

@@ -46,10 +46,18 @@ public struct LeNet5<Scalar: TensorScalar>: Layer {
 
     public func callAsFunction<V: ModelValue>(_ x: V) -> V where V.Scalar == Scalar {
         precondition(Array(x.shape.dropFirst()) == inputShape, "LeNet-5 was built for inputs \(inputShape), got \(x.shape)")
-        var h = conv1(x).activated(activation).maxPool2d(kernel: 2, stride: 2, padding: 0)
-        h = conv2(h).activated(activation).maxPool2d(kernel: 2, stride: 2, padding: 0)
+        var h = activatedAndPooled(conv1(x))
+        h = activatedAndPooled(conv2(h))
         h = h.reshaped([x.shape[0], flattenedSize])
-        h = fc2(fc1(h).activated(activation)).activated(activation)
+        h = fc2(fc1(h, then: activation), then: activation)
         return fc3(h)
+    }
+
+    /// activation → 2×2 max pool. ReLU runs after the pooling instead, on a quarter of the
+    /// elements: max(ReLU(a), ReLU(b)) = ReLU(max(a, b)) exactly, and the gradient and tangent reach
+    /// the same element (the window's maximum when it is positive, nothing otherwise).
+    private func activatedAndPooled<V: ModelValue>(_ h: V) -> V where V.Scalar == Scalar {
+        if activation == .relu { return h.maxPool2d(kernel: 2, stride: 2, padding: 0).relu() }
+        return h.activated(activation).maxPool2d(kernel: 2, stride: 2, padding: 0)
     }
 }

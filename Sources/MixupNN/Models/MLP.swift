@@ -27,8 +27,7 @@ public struct MLP<Scalar: TensorScalar>: Layer {
         var h = x
         if x.shape.count > 2 { h = x.reshaped([x.shape[0], x.shape.dropFirst().reduce(1, *)]) }
         for (k, layer) in layers.enumerated() {
-            h = layer(h)
-            if k < layers.count - 1 { h = h.activated(activation) }
+            h = k < layers.count - 1 ? layer(h, then: activation) : layer(h)
         }
         return h
     }

@@ -72,7 +72,9 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
 }
 
 /// One fused pass per parameter (`mixup_adam_f32/f64` in CKernels): θ, m and v are read and written
-/// once, vectorised, with the same operations in the same order as the textbook loop.
+/// once, vectorised, with the same operations in the same order as the textbook loop. The new θ goes
+/// into a fresh buffer: during a training step the tape still holds the old one, and updating it in
+/// place would first copy it (copy-on-write, measured ~2 % of an MLP step).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func adamStep<S: TensorScalar>(_ theta: inout Tensor<S>, _ grad: Tensor<S>, _ m: inout Tensor<S>, _ v: inout Tensor<S>,
@@ -83,33 +85,40 @@ func adamStep<S: TensorScalar>(_ theta: inout Tensor<S>, _ grad: Tensor<S>, _ m:
     let stepSize = lr / correction1, rootCorrection2 = correction2.squareRoot()
     let n = theta.count
     guard n > 0 else { return }
-    theta.withUnsafeMutableBufferPointer { t in
-        m.withUnsafeMutableBufferPointer { mb in
-            v.withUnsafeMutableBufferPointer { vb in
-                grad.withUnsafeBufferPointer { g in
-                    if S.self == Float.self {
-                        func f(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self) }
-                        func f(_ x: S) -> Float { Float(x) }
-                        mixup_adam_f32(f(t.baseAddress!), UnsafeRawPointer(g.baseAddress!).assumingMemoryBound(to: Float.self),
-                                       f(mb.baseAddress!), f(vb.baseAddress!), n, f(lr), f(beta1), f(beta2), f(epsilon),
-                                       f(stepSize), f(rootCorrection2), f(weightDecay), decoupled ? 1 : 0)
-                    } else if S.self == Double.self {
-                        func d(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Double> { UnsafeMutableRawPointer(p).assumingMemoryBound(to: Double.self) }
-                        func d(_ x: S) -> Double { Double(x) }
-                        mixup_adam_f64(d(t.baseAddress!), UnsafeRawPointer(g.baseAddress!).assumingMemoryBound(to: Double.self),
-                                       d(mb.baseAddress!), d(vb.baseAddress!), n, d(lr), d(beta1), d(beta2), d(epsilon),
-                                       d(stepSize), d(rootCorrection2), d(weightDecay), decoupled ? 1 : 0)
-                    } else {
-                        for k in 0..<n {
-                            var gk = g[k]
-                            if decoupled { t[k] -= lr * weightDecay * t[k] } else { gk += weightDecay * t[k] }
-                            mb[k] = beta1 * mb[k] + (1 - beta1) * gk
-                            vb[k] = beta2 * vb[k] + (1 - beta2) * gk * gk
-                            t[k] -= stepSize * mb[k] / (vb[k].squareRoot() / rootCorrection2 + epsilon)
+    let old = theta
+    let updated = [S](unsafeUninitializedCapacity: n) { t, initialized in
+        old.withUnsafeBufferPointer { t0 in
+            m.withUnsafeMutableBufferPointer { mb in
+                v.withUnsafeMutableBufferPointer { vb in
+                    grad.withUnsafeBufferPointer { g in
+                        if S.self == Float.self {
+                            func f(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self) }
+                            func f(_ p: UnsafePointer<S>) -> UnsafePointer<Float> { UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
+                            func f(_ x: S) -> Float { Float(x) }
+                            mixup_adam_f32(f(t0.baseAddress!), f(t.baseAddress!), f(g.baseAddress!),
+                                           f(mb.baseAddress!), f(vb.baseAddress!), n, f(lr), f(beta1), f(beta2), f(epsilon),
+                                           f(stepSize), f(rootCorrection2), f(weightDecay), decoupled ? 1 : 0)
+                        } else if S.self == Double.self {
+                            func d(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Double> { UnsafeMutableRawPointer(p).assumingMemoryBound(to: Double.self) }
+                            func d(_ p: UnsafePointer<S>) -> UnsafePointer<Double> { UnsafeRawPointer(p).assumingMemoryBound(to: Double.self) }
+                            func d(_ x: S) -> Double { Double(x) }
+                            mixup_adam_f64(d(t0.baseAddress!), d(t.baseAddress!), d(g.baseAddress!),
+                                           d(mb.baseAddress!), d(vb.baseAddress!), n, d(lr), d(beta1), d(beta2), d(epsilon),
+                                           d(stepSize), d(rootCorrection2), d(weightDecay), decoupled ? 1 : 0)
+                        } else {
+                            for k in 0..<n {
+                                var gk = g[k], tk = t0[k]
+                                if decoupled { tk -= lr * weightDecay * tk } else { gk += weightDecay * tk }
+                                mb[k] = beta1 * mb[k] + (1 - beta1) * gk
+                                vb[k] = beta2 * vb[k] + (1 - beta2) * gk * gk
+                                (t.baseAddress! + k).initialize(to: tk - stepSize * mb[k] / (vb[k].squareRoot() / rootCorrection2 + epsilon))
+                            }
                         }
                     }
                 }
             }
         }
+        initialized = n
     }
+    theta = Tensor(shape: theta.shape, scalars: updated)
 }

@@ -140,27 +140,10 @@ func rowLogSumExpAndSoftmax<T: TensorScalar>(_ x: Tensor<T>) -> (lse: Tensor<T>,
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func softmaxCrossEntropyForward<T: TensorScalar>(_ z: Tensor<T>, _ y: Tensor<T>) -> (loss: T, softmax: Tensor<T>) {
-    let n = z.shape[0], d = z.shape[1]
-    var lse = [T](repeating: 0, count: n)
-    let s = [T](unsafeUninitializedCapacity: n * d) { sb, initialized in
-        z.withUnsafeBufferPointer { zb in
-            for i in 0..<n {
-                let row = zb.baseAddress! + i * d, out = sb.baseAddress! + i * d
-                var m = -T.infinity
-                for c in 0..<d where row[c] > m || row[c].isNaN { m = row[c] }
-                if !m.isFinite { m = 0 }
-                for c in 0..<d { out[c] = row[c] - m }
-                exponentials(UnsafePointer(out), out, d)
-                var sum: T = 0
-                for c in 0..<d { sum += out[c] }
-                for c in 0..<d { out[c] /= sum }
-                lse[i] = m + T.log(sum)
-            }
-        }
-        initialized = n * d
-    }
-    let total = sumAll(Tensor(shape: [n], scalars: lse)) - sumAll(applyBinary(.multiply, y, z))
-    return (total * (1 / T(Swift.max(n, 1))), Tensor(shape: [n, d], scalars: s))
+    let n = z.shape[0]
+    let (lse, softmax) = rowLogSumExpAndSoftmax(z)
+    let total = sumAll(Tensor(shape: [n], scalars: lse.scalars)) - sumAll(applyBinary(.multiply, y, z))
+    return (total * (1 / T(Swift.max(n, 1))), softmax)
 }
 
 /// (s − y)·c, or row-wise (s_i − y_i)·w_i with `rowWeights` w `[N]`.

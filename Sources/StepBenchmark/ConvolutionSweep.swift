@@ -32,11 +32,13 @@ enum ConvolutionSweep {
     /// Runs the sweep; `layers` keeps only the shapes whose name starts with one of the given words
     /// (e.g. `res1,res4`), and skips the batch-norm rows.
     static func run(batch: Int, repeats: Int, layers: [String]? = nil) throws {
-        let selected = shapes.filter { layers?.contains(String($0.name.split(separator: " ")[0])) ?? true }
-        guard !selected.isEmpty else {
-            throw StepBenchmark.UsageError(description: "conv-sweep --layers: no layer named \(layers ?? []); known: "
-                                           + shapes.map { String($0.name.split(separator: " ")[0]) }.joined(separator: ", "))
+        let known = shapes.map { String($0.name.split(separator: " ")[0]) }
+        let unknown = (layers ?? []).filter { !known.contains($0) }
+        guard unknown.isEmpty else {
+            throw StepBenchmark.UsageError(description: "conv-sweep --layers: no layer named \(unknown.joined(separator: ", ")); known: "
+                                           + known.joined(separator: ", "))
         }
+        let selected = shapes.filter { layers?.contains(String($0.name.split(separator: " ")[0])) ?? true }
         AllocatorTuning.retainFreedMemory()   // as training does: scratch buffers reuse freed pages
         var rng = SeededGenerator(seed: 5)
         print("conv2d fwd / bwd (dx+dW) at batch \(batch), median of \(repeats), GFLOP/s (2·MACs per pass) and ms of CPU time")

@@ -1,5 +1,6 @@
-// Cost of Double accumulation in the statistics pass: the kernel against the same loop with Float
-// lanes, on 100×64×REST Float (REST a multiple of 16). Usage: float_lanes REST (best of 9, wall time).
+// Cost of Double accumulation in the statistics pass: the kernel against the same loop (and the same
+// prefetch of the next run) with Float lanes, on 100×64×REST Float (REST a multiple of 16).
+// Usage: float_lanes REST (best of 9, wall time).
 #include "CKernels.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +11,8 @@ static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t);
 static void stats_float(const float *x, long n, long c, long rest, float *mean, float *sq) {
     for (long ch = 0; ch < c; ch++) {
         vf8 a0 = {}, a1 = {};
-        for (long i = 0; i < n; i++) { const float *p = x + (i * c + ch) * rest;
-            for (long k = 0; k + 16 <= rest; k += 16) { a0 += *(const vf8u *)(p + k); a1 += *(const vf8u *)(p + k + 8); } }
+        for (long i = 0; i < n; i++) { const float *p = x + (i * c + ch) * rest; long ahead = i + 1 < n ? c * rest : 0;
+            for (long k = 0; k + 16 <= rest; k += 16) { __builtin_prefetch(p + k + ahead); a0 += *(const vf8u *)(p + k); a1 += *(const vf8u *)(p + k + 8); } }
         vf8 s = a0 + a1; float mu = 0; for (int j = 0; j < 8; j++) mu += s[j]; mu /= (float)(n * rest);
         a0 = (vf8){}; a1 = (vf8){};
         for (long i = 0; i < n; i++) { const float *p = x + (i * c + ch) * rest;

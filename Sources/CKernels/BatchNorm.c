@@ -81,6 +81,11 @@ static void bn_run(bn_job *job, void (*fn)(void *, int), long units) {
         for (long j_ = 0; k_ + j_ < (rest); j_++) { S(k_ + j_, j_) }                         \
     }
 
+// The first pass over a channel walks its runs, one per sample, `c·rest` elements apart: a hardware
+// prefetcher stops at each run's 4 KB page, so each load also prefetches the same offset of the next
+// run (measured 25 % off the statistics and 8 % off the fused backward on 100×64×32×32).
+#define BN_PREFETCH3(a, b, c, k) { __builtin_prefetch((a) + (k)); __builtin_prefetch((b) + (k)); __builtin_prefetch((c) + (k)); }
+
 #define BN_T float
 #define BN_NAME(name) mixup_bn_##name##_f32
 #define BN_TASK(name) bn_##name##_task_f32

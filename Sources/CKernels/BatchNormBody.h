@@ -14,7 +14,8 @@ MIXUP_CLONES static void BN_TASK(statistics)(void *context, int task) {
         bn_vd8 a0 = {}, a1 = {};
         for (long i = 0; i < n; i++) {
             const BN_T *p = x + (i * c + ch) * rest;
-#define V(k, w) a##w += BN_LOAD8(p + (k));
+            long ahead = i + 1 < n ? c * rest : 0;   // the channel's next run, fetched meanwhile
+#define V(k, w) { __builtin_prefetch(p + (k) + ahead); a##w += BN_LOAD8(p + (k)); }
 #define S(k, j) a1[j] += (double)p[k];
             BN_REDUCE_RUN(rest, V, S)
 #undef V
@@ -127,7 +128,9 @@ MIXUP_CLONES static void BN_TASK(backward)(void *context, int task) {
         bn_vd8 s0 = {}, s1 = {}, h0 = {}, h1 = {};
         for (long i = 0; i < n; i++) {
             const BN_T *gp = g + (i * c + ch) * rest, *hp = xhat + (i * c + ch) * rest;
-#define V(k, w) { bn_vd8 gv = BN_LOAD8(gp + (k)); s##w += gv; h##w += gv * BN_LOAD8(hp + (k)); }
+            long ahead = i + 1 < n ? c * rest : 0;
+#define V(k, w) { __builtin_prefetch(gp + (k) + ahead); __builtin_prefetch(hp + (k) + ahead);          \
+                  bn_vd8 gv = BN_LOAD8(gp + (k)); s##w += gv; h##w += gv * BN_LOAD8(hp + (k)); }
 #define S(k, j) { double gv = (double)gp[k]; s1[j] += gv; h1[j] += gv * (double)hp[k]; }
             BN_REDUCE_RUN(rest, V, S)
 #undef V
@@ -170,8 +173,10 @@ MIXUP_CLONES static void BN_TASK(relu_backward)(void *context, int task) {
         for (long i = 0; i < n; i++) {
             long off = (i * c + ch) * rest;
             const BN_T *gp = g + off, *xp = x + off, *zp = z + off;
+            long ahead = i + 1 < n ? c * rest : 0;
             // g_y = g·1[z > 0]; sums Σ g_y and Σ g_y·x̂ with x̂ = (x − μ)·r recomputed in double.
-#define V(k, w) { bn_vd8 gy = bn_select(BN_LOAD8(zp + (k)) > zero, BN_LOAD8(gp + (k)));                \
+#define V(k, w) { BN_PREFETCH3(gp, xp, zp, (k) + ahead)                                             \
+                  bn_vd8 gy = bn_select(BN_LOAD8(zp + (k)) > zero, BN_LOAD8(gp + (k)));                \
                   s##w += gy; h##w += gy * ((BN_LOAD8(xp + (k)) - muv) * rv); }
 #define S(k, j) { double gy = zp[k] > 0 ? (double)gp[k] : 0.0; s1[j] += gy; h1[j] += gy * (((double)xp[k] - mu) * r); }
             BN_REDUCE_RUN(rest, V, S)
@@ -218,7 +223,9 @@ MIXUP_CLONES static void BN_TASK(relu_tangent_backward)(void *context, int task)
         for (long i = 0; i < n; i++) {
             long off = (i * c + ch) * rest;
             const BN_T *gp = g + off, *tp = t + off, *zp = z + off;
-#define V(k, w) s##w += bn_select(BN_LOAD8(zp + (k)) > zero, BN_LOAD8(gp + (k)) * BN_LOAD8(tp + (k)));
+            long ahead = i + 1 < n ? c * rest : 0;
+#define V(k, w) { BN_PREFETCH3(gp, tp, zp, (k) + ahead)                                             \
+                  s##w += bn_select(BN_LOAD8(zp + (k)) > zero, BN_LOAD8(gp + (k)) * BN_LOAD8(tp + (k))); }
 #define S(k, j) s1[j] += zp[k] > 0 ? (double)gp[k] * (double)tp[k] : 0.0;
             BN_REDUCE_RUN(rest, V, S)
 #undef V

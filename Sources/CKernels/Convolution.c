@@ -8,13 +8,8 @@
 // channels: every output element is still summed by one thread in the same order.
 
 #include "CKernels.h"
+#include "Clones.h"
 #include <stdlib.h>
-
-#if defined(__x86_64__) && defined(__clang__)
-#define MIXUP_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define MIXUP_CLONES
-#endif
 
 // dst[0..<n] = src[0..<n] for short rows (5–30 elements, where a libc memcpy call costs more than
 // the copy), in fixed-size inline moves that clang cannot turn back into a call.

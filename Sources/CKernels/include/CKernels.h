@@ -67,6 +67,61 @@ void mixup_gate_rows_f64(const double *g, const double *gate, double *out, doubl
 int mixup_all_finite_f32(const float *x, long n);
 int mixup_all_finite_f64(const double *x, long n);
 
+// MARK: Batch norm (BatchNorm.c)
+// Layout [n, c, rest]: channel ch holds the runs x[i, ch, 0..<rest] for i = 0..<n. Per-channel sums
+// run in double, in one fixed order per channel (threads split channels), so results are identical
+// for every thread count and instruction-set clone. Output pointers documented as optional may be NULL.
+
+/// Per-channel mean μ = Σx/M and sum of squared deviations Σ(x − μ)² (M = n·rest, two passes):
+/// the batch statistics of batch norm and of its running averages.
+void mixup_bn_statistics_f32(const float *x, long n, long c, long rest, float *mean, float *squares);
+void mixup_bn_statistics_f64(const double *x, long n, long c, long rest, double *mean, double *squares);
+
+/// Plain batch norm forward: xhat = (x − mean)·inv and y = xhat·gamma + beta per channel
+/// (inv = 1/√(σ² + ε)); both outputs are written.
+void mixup_bn_forward_f32(const float *x, long n, long c, long rest, const float *mean, const float *inv,
+                          const float *gamma, const float *beta, float *y, float *xhat);
+void mixup_bn_forward_f64(const double *x, long n, long c, long rest, const double *mean, const double *inv,
+                          const double *gamma, const double *beta, double *y, double *xhat);
+
+/// Adjoints of plain batch norm for the output gradient g: dbeta = Σg, dgamma = Σg·xhat and, unless
+/// dx is NULL, dx = gamma·inv·(g − mean(g) − xhat·mean(g·xhat)) per channel.
+void mixup_bn_backward_f32(const float *g, const float *xhat, long n, long c, long rest, const float *inv,
+                           const float *gamma, float *dx, float *dgamma, float *dbeta);
+void mixup_bn_backward_f64(const double *g, const double *xhat, long n, long c, long rest, const double *inv,
+                           const double *gamma, double *dx, double *dgamma, double *dbeta);
+
+/// Batch norm + ReLU fused: z = max(0, x·a + b) with a = inv·gamma, b = beta − mean·a per channel.
+void mixup_bn_relu_forward_f32(const float *x, long n, long c, long rest, const float *mean, const float *inv,
+                               const float *gamma, const float *beta, float *z);
+void mixup_bn_relu_forward_f64(const double *x, long n, long c, long rest, const double *mean, const double *inv,
+                               const double *gamma, const double *beta, double *z);
+
+/// Adjoints of the fused op from its input x and output z: with g_y = g·1[z > 0] and
+/// x̂ = (x − mean)·inv, dbeta = Σg_y, dgamma = Σg_y·x̂ and, unless dx is NULL,
+/// dx = gamma·inv·(g_y − mean(g_y) − x̂·mean(g_y·x̂)).
+void mixup_bn_relu_backward_f32(const float *g, const float *x, const float *z, long n, long c, long rest,
+                                const float *mean, const float *inv, const float *gamma,
+                                float *dx, float *dgamma, float *dbeta);
+void mixup_bn_relu_backward_f64(const double *g, const double *x, const double *z, long n, long c, long rest,
+                                const double *mean, const double *inv, const double *gamma,
+                                double *dx, double *dgamma, double *dbeta);
+
+/// The fused op's tangent with the batch statistics held fixed: out = 1[z > 0]·gamma·inv·t.
+void mixup_bn_relu_tangent_f32(const float *t, const float *z, long n, long c, long rest, const float *inv,
+                               const float *gamma, float *out);
+void mixup_bn_relu_tangent_f64(const double *t, const double *z, long n, long c, long rest, const double *inv,
+                               const double *gamma, double *out);
+
+/// Adjoints of that tangent for its gradient g: with s = Σ 1[z > 0]·g·t per channel, dgamma = s·inv,
+/// dt = 1[z > 0]·gamma·inv·g (unless dt is NULL) and dx = −s·gamma·inv³·(x − mean)/M (unless dx is NULL).
+void mixup_bn_relu_tangent_backward_f32(const float *g, const float *t, const float *x, const float *z,
+                                        long n, long c, long rest, const float *mean, const float *inv,
+                                        const float *gamma, float *dt, float *dx, float *dgamma);
+void mixup_bn_relu_tangent_backward_f64(const double *g, const double *t, const double *x, const double *z,
+                                        long n, long c, long rest, const double *mean, const double *inv,
+                                        const double *gamma, double *dt, double *dx, double *dgamma);
+
 /// Threads the kernels may use (default 1). Work is split so that every output element is computed
 /// by one thread in the single-thread order: results are identical for every thread count.
 void mixup_kernels_set_threads(int count);

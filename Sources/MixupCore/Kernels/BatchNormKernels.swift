@@ -1,27 +1,76 @@
+import CKernels
+
 /// Batch-normalization kernels over channel axis 1 of `[N, C, …]` with batch statistics: the plain
 /// op, and batch norm + ReLU fused (PreAct blocks are BN → ReLU → conv), whose forward keeps no
 /// normalized copy — the backward recomputes x̂ from the input, which the tape holds anyway — and
 /// whose fixed-statistics tangent rule and its adjoint run in one pass each.
+///
+/// The loops are C (`mixup_bn_*` in CKernels/BatchNorm.c): vectorised per instruction set, split
+/// over the kernel threads (`ComputeThreads.kernelCount`) by channel for sums and by (sample,
+/// channel) run for elementwise passes, with per-channel sums accumulated in Double in one fixed
+/// order — identical results for every thread count. Float and Double call the C entry points
+/// directly; any other `TensorScalar` goes through Double.
+
+/// `x` as `[N, C, rest]`: samples, channels and the elements of one (sample, channel) run.
+@inline(__always)
+private func channelLayout<T>(_ x: Tensor<T>) -> (n: Int, c: Int, rest: Int) {
+    let n = x.shape[0], c = x.shape[1]
+    return (n, c, x.count / Swift.max(1, n * c))
+}
+
+/// Whether the C kernels take `T` directly (Float, Double); other scalar types convert to Double.
+@inline(__always)
+private func isKernelPrecision<T>(_: T.Type) -> Bool { T.self == Float.self || T.self == Double.self }
+
+/// A buffer of `T` as the C kernels' `float` (callers have checked `T.self == Float.self`).
+@inline(__always)
+private func f32<T>(_ b: UnsafeBufferPointer<T>) -> UnsafePointer<Float>? {
+    b.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
+}
+/// A mutable buffer of `T` as the C kernels' `float` (callers have checked `T.self == Float.self`).
+@inline(__always)
+private func f32<T>(_ b: UnsafeMutableBufferPointer<T>) -> UnsafeMutablePointer<Float>? {
+    b.baseAddress.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self) }
+}
+/// A buffer of `T` as the C kernels' `double` (callers have checked `T.self == Double.self`).
+@inline(__always)
+private func f64<T>(_ b: UnsafeBufferPointer<T>) -> UnsafePointer<Double>? {
+    b.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: Double.self) }
+}
+/// A mutable buffer of `T` as the C kernels' `double` (callers have checked `T.self == Double.self`).
+@inline(__always)
+private func f64<T>(_ b: UnsafeMutableBufferPointer<T>) -> UnsafeMutablePointer<Double>? {
+    b.baseAddress.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Double.self) }
+}
+
+/// The per-channel parameters a kernel reads, concatenated (`c` each) so one pointer carries them.
+@inline(__always)
+private func channelParameters<T>(_ c: Int, _ arrays: [T]...) -> [T] {
+    for a in arrays { precondition(a.count == c, "batch norm kernels: \(a.count) per-channel values for \(c) channels") }
+    return arrays.flatMap { $0 }
+}
 
 /// Per-channel mean and sum of squared deviations Σ(x − μ)² over every axis but 1 of `[N, C, …]`,
-/// two passes for accuracy; `count` is the number of elements per channel. The one summation both
-/// batch norm's statistics and the running statistics (`channelMeanAndVariance`) divide.
+/// two passes for accuracy, summed in Double; `count` is the number of elements per channel. The
+/// one summation both batch norm's statistics and the running statistics (`channelMeanAndVariance`)
+/// divide.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func channelMeanAndSquaredDeviations<T: TensorScalar>(_ x: Tensor<T>) -> (mean: [T], squaredDeviations: [T], count: Int) {
-    let n = x.shape[0], c = x.shape[1], rest = x.count / Swift.max(1, n * c)
-    let m = T(Swift.max(1, n * rest))
+    guard isKernelPrecision(T.self) else {
+        let r = channelMeanAndSquaredDeviations(Tensor<Double>(x))
+        return (r.mean.map { T($0) }, r.squaredDeviations.map { T($0) }, r.count)
+    }
+    let (n, c, rest) = channelLayout(x)
     var mean = [T](repeating: 0, count: c), squares = [T](repeating: 0, count: c)
-    x.withUnsafeBufferPointer { xb in
-        guard let xp = xb.baseAddress else { return }
-        for ch in 0..<c {
-            var s: T = 0
-            for i in 0..<n { let p = xp + (i * c + ch) * rest; for k in 0..<rest { s += p[k] } }
-            let mu = s / m
-            var q: T = 0
-            for i in 0..<n { let p = xp + (i * c + ch) * rest; for k in 0..<rest { let d = p[k] - mu; q += d * d } }
-            mean[ch] = mu
-            squares[ch] = q
+    if c > 0 {
+        x.withUnsafeBufferPointer { xb in
+            mean.withUnsafeMutableBufferPointer { mb in
+                squares.withUnsafeMutableBufferPointer { qb in
+                    if T.self == Float.self { mixup_bn_statistics_f32(f32(xb), n, c, rest, f32(mb), f32(qb)) }
+                    else { mixup_bn_statistics_f64(f64(xb), n, c, rest, f64(mb), f64(qb)) }
+                }
+            }
         }
     }
     return (mean, squares, n * rest)
@@ -36,12 +85,6 @@ func batchStatistics<T: TensorScalar>(_ x: Tensor<T>, epsilon: T) -> (mean: [T],
     return (mean, squares.map { 1 / ($0 / m + epsilon).squareRoot() })
 }
 
-/// Runs `body(channel, offset)` for every (sample, channel) run of `rest` contiguous elements.
-@inline(__always)
-private func forEachChannelRun(_ n: Int, _ c: Int, _ rest: Int, _ body: (Int, Int) -> Void) {
-    for i in 0..<n { for ch in 0..<c { body(ch, (i * c + ch) * rest) } }
-}
-
 // MARK: Plain batch norm
 
 /// y = x̂·γ + β with x̂ = (x − μ)/√(σ² + ε), μ and the biased σ² per channel over every axis
@@ -50,19 +93,32 @@ private func forEachChannelRun(_ n: Int, _ c: Int, _ rest: Int, _ body: (Int, In
 @_specialize(where T == Double)
 func batchNormForward<T: TensorScalar>(_ x: Tensor<T>, scale: Tensor<T>, shift: Tensor<T>, epsilon: T)
     -> (output: Tensor<T>, normalized: Tensor<T>, inverseDeviation: [T]) {
-    let n = x.shape[0], c = x.shape[1], rest = x.count / Swift.max(1, n * c)
+    guard isKernelPrecision(T.self) else {
+        let r = batchNormForward(Tensor<Double>(x), scale: Tensor<Double>(scale), shift: Tensor<Double>(shift),
+                                 epsilon: Double(epsilon))
+        return (Tensor(r.output), Tensor(r.normalized), r.inverseDeviation.map { T($0) })
+    }
+    let (n, c, rest) = channelLayout(x)
     let (mean, inv) = batchStatistics(x, epsilon: epsilon)
-    var y = [T](repeating: 0, count: x.count), xhat = [T](repeating: 0, count: x.count)
-    x.withUnsafeBufferPointer { xb in
-        y.withUnsafeMutableBufferPointer { yb in
-            xhat.withUnsafeMutableBufferPointer { hb in
-                guard let xp = xb.baseAddress, let yp = yb.baseAddress, let hp = hb.baseAddress else { return }
-                forEachChannelRun(n, c, rest) { ch, off in
-                    let mu = mean[ch], r = inv[ch], g = scale.scalars[ch], b = shift.scalars[ch]
-                    for k in 0..<rest { let h = (xp[off + k] - mu) * r; hp[off + k] = h; yp[off + k] = h * g + b }
+    let parameters = channelParameters(c, mean, inv, scale.scalars, shift.scalars)
+    var xhat: [T] = []
+    let y = [T](unsafeUninitializedCapacity: x.count) { yb, yCount in
+        xhat = [T](unsafeUninitializedCapacity: x.count) { hb, hCount in
+            x.withUnsafeBufferPointer { xb in
+                parameters.withUnsafeBufferPointer { pb in
+                    guard x.count > 0 else { return }
+                    if T.self == Float.self {
+                        let p = f32(pb)!
+                        mixup_bn_forward_f32(f32(xb), n, c, rest, p, p + c, p + 2 * c, p + 3 * c, f32(yb), f32(hb))
+                    } else {
+                        let p = f64(pb)!
+                        mixup_bn_forward_f64(f64(xb), n, c, rest, p, p + c, p + 2 * c, p + 3 * c, f64(yb), f64(hb))
+                    }
                 }
             }
+            hCount = x.count
         }
+        yCount = x.count
     }
     return (Tensor(shape: x.shape, scalars: y), Tensor(shape: x.shape, scalars: xhat), inv)
 }
@@ -74,26 +130,37 @@ func batchNormForward<T: TensorScalar>(_ x: Tensor<T>, scale: Tensor<T>, shift: 
 func batchNormBackward<T: TensorScalar>(_ gradOut: Tensor<T>, normalized xhat: Tensor<T>, inverseDeviation inv: [T],
                                         scale: Tensor<T>, needInput: Bool)
     -> (input: Tensor<T>?, scale: Tensor<T>, shift: Tensor<T>) {
-    let n = xhat.shape[0], c = xhat.shape[1], rest = xhat.count / Swift.max(1, n * c)
-    let m = T(Swift.max(1, n * rest))
-    var dx = [T](repeating: 0, count: needInput ? xhat.count : 0)
+    guard isKernelPrecision(T.self) else {
+        let r = batchNormBackward(Tensor<Double>(gradOut), normalized: Tensor<Double>(xhat), inverseDeviation: inv.map { Double($0) },
+                                  scale: Tensor<Double>(scale), needInput: needInput)
+        return (r.input.map { Tensor($0) }, Tensor(r.scale), Tensor(r.shift))
+    }
+    precondition(gradOut.count == xhat.count, "batch norm backward: gradient \(gradOut.shape) for a value of \(xhat.shape)")
+    let (n, c, rest) = channelLayout(xhat)
+    let parameters = channelParameters(c, inv, scale.scalars)
     var dgamma = [T](repeating: 0, count: c), dbeta = [T](repeating: 0, count: c)
-    gradOut.withUnsafeBufferPointer { gb in
-        xhat.withUnsafeBufferPointer { hb in
-            dx.withUnsafeMutableBufferPointer { db in
-                guard let gp = gb.baseAddress, let hp = hb.baseAddress else { return }
-                forEachChannelRun(n, c, rest) { ch, off in
-                    var sg: T = 0, sgh: T = 0
-                    for k in 0..<rest { let g = gp[off + k]; sg += g; sgh += g * hp[off + k] }
-                    dbeta[ch] += sg; dgamma[ch] += sgh
-                }
-                guard needInput, let dp = db.baseAddress else { return }
-                forEachChannelRun(n, c, rest) { ch, off in
-                    let a = scale.scalars[ch] * inv[ch], meanG = dbeta[ch] / m, meanGH = dgamma[ch] / m
-                    for k in 0..<rest { dp[off + k] = a * (gp[off + k] - meanG - hp[off + k] * meanGH) }
+    let dx = [T](unsafeUninitializedCapacity: needInput ? xhat.count : 0) { db, dCount in
+        gradOut.withUnsafeBufferPointer { gb in
+            xhat.withUnsafeBufferPointer { hb in
+                parameters.withUnsafeBufferPointer { pb in
+                    dgamma.withUnsafeMutableBufferPointer { dgb in
+                        dbeta.withUnsafeMutableBufferPointer { dbb in
+                            guard c > 0 else { return }
+                            if T.self == Float.self {
+                                let p = f32(pb)!
+                                mixup_bn_backward_f32(f32(gb), f32(hb), n, c, rest, p, p + c,
+                                                      needInput ? f32(db) : nil, f32(dgb), f32(dbb))
+                            } else {
+                                let p = f64(pb)!
+                                mixup_bn_backward_f64(f64(gb), f64(hb), n, c, rest, p, p + c,
+                                                      needInput ? f64(db) : nil, f64(dgb), f64(dbb))
+                            }
+                        }
+                    }
                 }
             }
         }
+        dCount = needInput ? xhat.count : 0
     }
     return (needInput ? Tensor(shape: xhat.shape, scalars: dx) : nil,
             Tensor(shape: [c], scalars: dgamma), Tensor(shape: [c], scalars: dbeta))
@@ -106,14 +173,23 @@ func batchNormBackward<T: TensorScalar>(_ gradOut: Tensor<T>, normalized xhat: T
 @_specialize(where T == Double)
 func batchNormReLUForward<T: TensorScalar>(_ x: Tensor<T>, mean: [T], inverseDeviation inv: [T],
                                            scale: Tensor<T>, shift: Tensor<T>) -> Tensor<T> {
-    let n = x.shape[0], c = x.shape[1], rest = x.count / Swift.max(1, n * c)
+    guard isKernelPrecision(T.self) else {
+        return Tensor(batchNormReLUForward(Tensor<Double>(x), mean: mean.map { Double($0) }, inverseDeviation: inv.map { Double($0) },
+                                           scale: Tensor<Double>(scale), shift: Tensor<Double>(shift)))
+    }
+    let (n, c, rest) = channelLayout(x)
+    let parameters = channelParameters(c, mean, inv, scale.scalars, shift.scalars)
     let z = [T](unsafeUninitializedCapacity: x.count) { zb, count in
         x.withUnsafeBufferPointer { xb in
-            guard let xp = xb.baseAddress, let zp = zb.baseAddress else { return }
-            forEachChannelRun(n, c, rest) { ch, off in
-                // y = x·a + b with a = rγ, b = β − μrγ: one multiply-add per element.
-                let a = inv[ch] * scale.scalars[ch], b = shift.scalars[ch] - mean[ch] * a
-                for k in 0..<rest { let y = xp[off + k] * a + b; zp[off + k] = y > 0 ? y : 0 }
+            parameters.withUnsafeBufferPointer { pb in
+                guard x.count > 0 else { return }
+                if T.self == Float.self {
+                    let p = f32(pb)!
+                    mixup_bn_relu_forward_f32(f32(xb), n, c, rest, p, p + c, p + 2 * c, p + 3 * c, f32(zb))
+                } else {
+                    let p = f64(pb)!
+                    mixup_bn_relu_forward_f64(f64(xb), n, c, rest, p, p + c, p + 2 * c, p + 3 * c, f64(zb))
+                }
             }
         }
         count = x.count
@@ -128,38 +204,41 @@ func batchNormReLUForward<T: TensorScalar>(_ x: Tensor<T>, mean: [T], inverseDev
 func batchNormReLUBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<T>, output z: Tensor<T>,
                                             mean: [T], inverseDeviation inv: [T], scale: Tensor<T>, needInput: Bool)
     -> (input: Tensor<T>?, scale: Tensor<T>, shift: Tensor<T>) {
-    let n = x.shape[0], c = x.shape[1], rest = x.count / Swift.max(1, n * c)
-    let m = T(Swift.max(1, n * rest))
+    guard isKernelPrecision(T.self) else {
+        let r = batchNormReLUBackward(Tensor<Double>(gradOut), input: Tensor<Double>(x), output: Tensor<Double>(z),
+                                      mean: mean.map { Double($0) }, inverseDeviation: inv.map { Double($0) },
+                                      scale: Tensor<Double>(scale), needInput: needInput)
+        return (r.input.map { Tensor($0) }, Tensor(r.scale), Tensor(r.shift))
+    }
+    precondition(gradOut.count == x.count && z.count == x.count,
+                 "batch norm + ReLU backward: gradient \(gradOut.shape) and output \(z.shape) for an input of \(x.shape)")
+    let (n, c, rest) = channelLayout(x)
+    let parameters = channelParameters(c, mean, inv, scale.scalars)
     var dgamma = [T](repeating: 0, count: c), dbeta = [T](repeating: 0, count: c)
-    var dx: [T] = []
-    gradOut.withUnsafeBufferPointer { gb in
-        x.withUnsafeBufferPointer { xb in
-            z.withUnsafeBufferPointer { zb in
-                guard let gp = gb.baseAddress, let xp = xb.baseAddress, let zp = zb.baseAddress else { return }
-                forEachChannelRun(n, c, rest) { ch, off in
-                    let mu = mean[ch], r = inv[ch]
-                    var sg: T = 0, sgh: T = 0
-                    for k in 0..<rest {
-                        let gy = zp[off + k] > 0 ? gp[off + k] : 0
-                        sg += gy; sgh += gy * ((xp[off + k] - mu) * r)
-                    }
-                    dbeta[ch] += sg; dgamma[ch] += sgh
-                }
-                guard needInput else { return }
-                dx = [T](unsafeUninitializedCapacity: x.count) { db, count in
-                    let dp = db.baseAddress!
-                    forEachChannelRun(n, c, rest) { ch, off in
-                        let mu = mean[ch], r = inv[ch], a = scale.scalars[ch] * r
-                        let meanG = dbeta[ch] / m, meanGH = dgamma[ch] / m
-                        for k in 0..<rest {
-                            let gy = zp[off + k] > 0 ? gp[off + k] : 0
-                            dp[off + k] = a * (gy - meanG - (xp[off + k] - mu) * r * meanGH)
+    let dx = [T](unsafeUninitializedCapacity: needInput ? x.count : 0) { db, dCount in
+        gradOut.withUnsafeBufferPointer { gb in
+            x.withUnsafeBufferPointer { xb in
+                z.withUnsafeBufferPointer { zb in
+                    parameters.withUnsafeBufferPointer { pb in
+                        dgamma.withUnsafeMutableBufferPointer { dgb in
+                            dbeta.withUnsafeMutableBufferPointer { dbb in
+                                guard c > 0 else { return }
+                                if T.self == Float.self {
+                                    let p = f32(pb)!
+                                    mixup_bn_relu_backward_f32(f32(gb), f32(xb), f32(zb), n, c, rest, p, p + c, p + 2 * c,
+                                                               needInput ? f32(db) : nil, f32(dgb), f32(dbb))
+                                } else {
+                                    let p = f64(pb)!
+                                    mixup_bn_relu_backward_f64(f64(gb), f64(xb), f64(zb), n, c, rest, p, p + c, p + 2 * c,
+                                                               needInput ? f64(db) : nil, f64(dgb), f64(dbb))
+                                }
+                            }
                         }
                     }
-                    count = x.count
                 }
             }
         }
+        dCount = needInput ? x.count : 0
     }
     return (needInput ? Tensor(shape: x.shape, scalars: dx) : nil,
             Tensor(shape: [c], scalars: dgamma), Tensor(shape: [c], scalars: dbeta))
@@ -171,14 +250,25 @@ func batchNormReLUBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tenso
 @_specialize(where T == Double)
 func batchNormReLUTangent<T: TensorScalar>(_ t: Tensor<T>, output z: Tensor<T>, inverseDeviation inv: [T],
                                            scale: Tensor<T>) -> Tensor<T> {
-    let n = t.shape[0], c = t.shape[1], rest = t.count / Swift.max(1, n * c)
+    guard isKernelPrecision(T.self) else {
+        return Tensor(batchNormReLUTangent(Tensor<Double>(t), output: Tensor<Double>(z), inverseDeviation: inv.map { Double($0) },
+                                           scale: Tensor<Double>(scale)))
+    }
+    precondition(z.count == t.count, "batch norm + ReLU tangent: output \(z.shape) for a tangent of \(t.shape)")
+    let (n, c, rest) = channelLayout(t)
+    let parameters = channelParameters(c, inv, scale.scalars)
     let out = [T](unsafeUninitializedCapacity: t.count) { ob, count in
         t.withUnsafeBufferPointer { tb in
             z.withUnsafeBufferPointer { zb in
-                guard let tp = tb.baseAddress, let zp = zb.baseAddress, let op = ob.baseAddress else { return }
-                forEachChannelRun(n, c, rest) { ch, off in
-                    let a = scale.scalars[ch] * inv[ch]
-                    for k in 0..<rest { op[off + k] = zp[off + k] > 0 ? tp[off + k] * a : 0 }
+                parameters.withUnsafeBufferPointer { pb in
+                    guard t.count > 0 else { return }
+                    if T.self == Float.self {
+                        let p = f32(pb)!
+                        mixup_bn_relu_tangent_f32(f32(tb), f32(zb), n, c, rest, p, p + c, f32(ob))
+                    } else {
+                        let p = f64(pb)!
+                        mixup_bn_relu_tangent_f64(f64(tb), f64(zb), n, c, rest, p, p + c, f64(ob))
+                    }
                 }
             }
         }
@@ -197,46 +287,49 @@ func batchNormReLUTangentBackward<T: TensorScalar>(_ gradOut: Tensor<T>, tangent
                                                    output z: Tensor<T>, mean: [T], inverseDeviation inv: [T],
                                                    scale: Tensor<T>, needTangent: Bool, needInput: Bool)
     -> (tangent: Tensor<T>?, input: Tensor<T>?, scale: Tensor<T>) {
-    let n = x.shape[0], c = x.shape[1], rest = x.count / Swift.max(1, n * c)
-    let m = T(Swift.max(1, n * rest))
-    var s = [T](repeating: 0, count: c)
-    var dt: [T] = [], dx: [T] = []
-    gradOut.withUnsafeBufferPointer { gb in
-        t.withUnsafeBufferPointer { tb in
-            z.withUnsafeBufferPointer { zb in
-                x.withUnsafeBufferPointer { xb in
-                    guard let gp = gb.baseAddress, let tp = tb.baseAddress, let zp = zb.baseAddress,
-                          let xp = xb.baseAddress else { return }
-                    forEachChannelRun(n, c, rest) { ch, off in
-                        var acc: T = 0
-                        for k in 0..<rest { acc += zp[off + k] > 0 ? gp[off + k] * tp[off + k] : 0 }
-                        s[ch] += acc
-                    }
-                    if needTangent {
-                        dt = [T](unsafeUninitializedCapacity: t.count) { db, count in
-                            let dp = db.baseAddress!
-                            forEachChannelRun(n, c, rest) { ch, off in
-                                let a = scale.scalars[ch] * inv[ch]
-                                for k in 0..<rest { dp[off + k] = zp[off + k] > 0 ? gp[off + k] * a : 0 }
+    guard isKernelPrecision(T.self) else {
+        let r = batchNormReLUTangentBackward(Tensor<Double>(gradOut), tangent: Tensor<Double>(t), input: Tensor<Double>(x),
+                                             output: Tensor<Double>(z), mean: mean.map { Double($0) },
+                                             inverseDeviation: inv.map { Double($0) }, scale: Tensor<Double>(scale),
+                                             needTangent: needTangent, needInput: needInput)
+        return (r.tangent.map { Tensor($0) }, r.input.map { Tensor($0) }, Tensor(r.scale))
+    }
+    precondition(gradOut.count == x.count && t.count == x.count && z.count == x.count,
+                 "batch norm + ReLU tangent backward: gradient \(gradOut.shape), tangent \(t.shape) and output \(z.shape) for an input of \(x.shape)")
+    let (n, c, rest) = channelLayout(x)
+    let parameters = channelParameters(c, mean, inv, scale.scalars)
+    var dgamma = [T](repeating: 0, count: c)
+    var dx: [T] = []
+    let dt = [T](unsafeUninitializedCapacity: needTangent ? t.count : 0) { dtb, dtCount in
+        dx = [T](unsafeUninitializedCapacity: needInput ? x.count : 0) { dxb, dxCount in
+            gradOut.withUnsafeBufferPointer { gb in
+                t.withUnsafeBufferPointer { tb in
+                    x.withUnsafeBufferPointer { xb in
+                        z.withUnsafeBufferPointer { zb in
+                            parameters.withUnsafeBufferPointer { pb in
+                                dgamma.withUnsafeMutableBufferPointer { dgb in
+                                    guard c > 0 else { return }
+                                    if T.self == Float.self {
+                                        let p = f32(pb)!
+                                        mixup_bn_relu_tangent_backward_f32(f32(gb), f32(tb), f32(xb), f32(zb), n, c, rest,
+                                                                           p, p + c, p + 2 * c, needTangent ? f32(dtb) : nil,
+                                                                           needInput ? f32(dxb) : nil, f32(dgb))
+                                    } else {
+                                        let p = f64(pb)!
+                                        mixup_bn_relu_tangent_backward_f64(f64(gb), f64(tb), f64(xb), f64(zb), n, c, rest,
+                                                                           p, p + c, p + 2 * c, needTangent ? f64(dtb) : nil,
+                                                                           needInput ? f64(dxb) : nil, f64(dgb))
+                                    }
+                                }
                             }
-                            count = t.count
-                        }
-                    }
-                    if needInput {
-                        dx = [T](unsafeUninitializedCapacity: x.count) { db, count in
-                            let dp = db.baseAddress!
-                            forEachChannelRun(n, c, rest) { ch, off in
-                                let mu = mean[ch], r = inv[ch], a = -s[ch] * scale.scalars[ch] * r * r * r / m
-                                for k in 0..<rest { dp[off + k] = a * (xp[off + k] - mu) }
-                            }
-                            count = x.count
                         }
                     }
                 }
             }
+            dxCount = needInput ? x.count : 0
         }
+        dtCount = needTangent ? t.count : 0
     }
-    let dgamma = zip(s, inv).map { $0 * $1 }
     return (needTangent ? Tensor(shape: t.shape, scalars: dt) : nil,
             needInput ? Tensor(shape: x.shape, scalars: dx) : nil,
             Tensor(shape: [c], scalars: dgamma))

@@ -10,11 +10,7 @@
 #include "CKernels.h"
 #include <stdlib.h>
 
-#if defined(__x86_64__) && defined(__clang__)
-#define MIXUP_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define MIXUP_CLONES
-#endif
+#include "Clones.h"
 
 // dst[0..<n] = src[0..<n] for short rows (5–30 elements, where a libc memcpy call costs more than
 // the copy), in fixed-size inline moves that clang cannot turn back into a call.

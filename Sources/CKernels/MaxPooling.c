@@ -5,11 +5,7 @@
 
 #include "CKernels.h"
 
-#if defined(__x86_64__) && defined(__clang__)
-#define MIXUP_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define MIXUP_CLONES
-#endif
+#include "Clones.h"
 
 typedef float vf32x16 __attribute__((vector_size(64), aligned(4), may_alias));
 typedef int32_t vi32x16 __attribute__((vector_size(64)));

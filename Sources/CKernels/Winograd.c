@@ -1,0 +1,297 @@
+// The tile transforms of Winograd F(2×2, 3×3) convolution (Lavin & Gray, 2016); the GEMMs between
+// them and the layouts are described in MixupCore's WinogradConvolution.swift. Transformed tensors
+// are [16][rows][tiles] with `winograd_stride(rows, tiles)` elements between the 16 matrices, tile
+// t = (sample·tilesHigh + ty)·tilesWide + tx, so the tiles of one tile row are adjacent in every
+// matrix. Each kernel works on one tile row at a time and vectorises across its tiles: the
+// transforms are additions only, and with the even and odd columns of the input (or output) rows
+// split into separate short rows, tile tx reads element tx (and tx + 1) of each, so every load and
+// store is a contiguous vector. The split rows live in a per-task scratch buffer that also provides
+// the zero padding ring and the zeros beyond an odd far edge.
+//
+// With several threads the planes (sample, channel) are split into contiguous ranges, one per task;
+// every output element is computed by one task with the same operations, so results are identical
+// for every thread count. No contraction into fused multiply-adds (the clones and the Swift code
+// these replace give the same bits).
+
+#include "CKernels.h"
+#include "Clones.h"
+#include <stdlib.h>
+#include <string.h>
+
+#pragma STDC FP_CONTRACT OFF
+
+static inline long winograd_stride(long rows, long tiles) { return rows * tiles + 16; }
+
+// The arguments of one transform call, shared by its tasks.
+typedef struct {
+    const void *src, *bias;
+    void *dst;
+    long samples, channels, h, w;
+    long outputs, inputs;
+    int transposed, tasks;
+    int failed;   // set (to 1) by any task that could not allocate its scratch memory
+} winograd_job;
+
+static inline void range_of(long count, int task, int tasks, long *begin, long *end) {
+    *begin = count * task / tasks;
+    *end = count * (task + 1) / tasks;
+}
+
+static inline int task_count(int threads, long items) {
+    if (threads < 1) threads = 1;
+    return items < threads ? (int)(items < 1 ? 1 : items) : threads;
+}
+
+static void mark_failed(winograd_job *job) { __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED); }
+
+#define WINOGRAD_KERNELS(T, S)                                                                                  \
+                                                                                                                \
+/* One tile row of the input transform: rows k = 0…3 of the padded input as even (e) and odd (o) */           \
+/* columns; writes V[ξ][tx] = (Bᵀ d B)[ξ] for tx < tw into `out` (matrices xs apart). */                       \
+static inline void input_row_##S(const T *restrict e0, const T *restrict o0, const T *restrict e1,             \
+                                 const T *restrict o1, const T *restrict e2, const T *restrict o2,             \
+                                 const T *restrict e3, const T *restrict o3, T *restrict out, long xs,         \
+                                 long tw) {                                                                    \
+    _Pragma("clang loop vectorize(assume_safety)")                                                             \
+    for (long tx = 0; tx < tw; tx++) {                                                                         \
+        /* Bᵀ d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3; then the same on the columns. */                    \
+        T r00 = e0[tx] - e2[tx], r01 = o0[tx] - o2[tx], r02 = e0[tx + 1] - e2[tx + 1], r03 = o0[tx + 1] - o2[tx + 1]; \
+        T r10 = e1[tx] + e2[tx], r11 = o1[tx] + o2[tx], r12 = e1[tx + 1] + e2[tx + 1], r13 = o1[tx + 1] + o2[tx + 1]; \
+        T r20 = e2[tx] - e1[tx], r21 = o2[tx] - o1[tx], r22 = e2[tx + 1] - e1[tx + 1], r23 = o2[tx + 1] - o1[tx + 1]; \
+        T r30 = e1[tx] - e3[tx], r31 = o1[tx] - o3[tx], r32 = e1[tx + 1] - e3[tx + 1], r33 = o1[tx + 1] - o3[tx + 1]; \
+        T *q = out + tx;                                                                                       \
+        q[0] = r00 - r02; q[xs] = r01 + r02; q[2 * xs] = r02 - r01; q[3 * xs] = r01 - r03;                     \
+        q[4 * xs] = r10 - r12; q[5 * xs] = r11 + r12; q[6 * xs] = r12 - r11; q[7 * xs] = r11 - r13;            \
+        q[8 * xs] = r20 - r22; q[9 * xs] = r21 + r22; q[10 * xs] = r22 - r21; q[11 * xs] = r21 - r23;          \
+        q[12 * xs] = r30 - r32; q[13 * xs] = r31 + r32; q[14 * xs] = r32 - r31; q[15 * xs] = r31 - r33;        \
+    }                                                                                                          \
+}                                                                                                              \
+                                                                                                               \
+MIXUP_CLONES static void input_task_##S(void *context, int task) {                                             \
+    winograd_job *job = context;                                                                               \
+    const T *x = job->src;                                                                                     \
+    T *v = job->dst;                                                                                           \
+    long c = job->channels, h = job->h, w = job->w, th = (h + 1) / 2, tw = (w + 1) / 2;                        \
+    long tiles = job->samples * th * tw, xs = winograd_stride(c, tiles);                                       \
+    long first, end;                                                                                           \
+    range_of(job->samples * c, task, job->tasks, &first, &end);                                                \
+    if (first >= end) return;                                                                                  \
+    /* Padded row r (0 … 2·th + 1) holds input row r − 1: even columns at r·2·ew, odd ones ew later. */       \
+    long ew = tw + 1, rows = 2 * th + 2;                                                                       \
+    T *pad = calloc((size_t)(2 * ew * rows), sizeof(T));                                                       \
+    if (!pad) { mark_failed(job); return; }                                                                    \
+    for (long p = first; p < end; p++) {                                                                       \
+        long s = p / c, ci = p % c;                                                                            \
+        const T *plane = x + p * h * w;                                                                        \
+        /* Padded column q holds input column q − 1: odd q = 2j + 1 ← 2j, even q = 2j + 2 ← 2j + 1. */        \
+        /* Every plane writes the same positions, so the ring and the far edge stay zero. */                   \
+        for (long iy = 0; iy < h; iy++) {                                                                      \
+            const T *restrict src = plane + iy * w;                                                            \
+            T *restrict e = pad + (iy + 1) * 2 * ew, *restrict o = e + ew;                                     \
+            for (long j = 0; j < w / 2; j++) { o[j] = src[2 * j]; e[j + 1] = src[2 * j + 1]; }                 \
+            if (w % 2) o[w / 2] = src[w - 1];                                                                  \
+        }                                                                                                      \
+        for (long ty = 0; ty < th; ty++) {                                                                     \
+            const T *r = pad + 2 * ty * 2 * ew;                                                                \
+            input_row_##S(r, r + ew, r + 2 * ew, r + 3 * ew, r + 4 * ew, r + 5 * ew, r + 6 * ew, r + 7 * ew,   \
+                          v + ci * tiles + (s * th + ty) * tw, xs, tw);                                        \
+        }                                                                                                      \
+    }                                                                                                          \
+    free(pad);                                                                                                 \
+}                                                                                                              \
+                                                                                                               \
+int mixup_winograd_input_##S(const T *x, long samples, long channels, long h, long w, T *v, int threads) {     \
+    winograd_job job = { .src = x, .dst = v, .samples = samples, .channels = channels, .h = h, .w = w };       \
+    job.tasks = task_count(threads, samples * channels);                                                       \
+    mixup_parallel_for(job.tasks, input_task_##S, &job);                                                       \
+    return job.failed ? -1 : 0;                                                                                \
+}                                                                                                              \
+                                                                                                               \
+/* One tile row of the output transform: (Aᵀ M A)[i][j] + b of tiles tx < tw into rows y0 (even */            \
+/* columns e0, odd o0) and y1 (e1, o1). */                                                                     \
+static inline void output_row_##S(const T *restrict q, long xs, long tw, T b, T *restrict e0,                  \
+                                  T *restrict o0, T *restrict e1, T *restrict o1) {                            \
+    _Pragma("clang loop vectorize(assume_safety)")                                                             \
+    for (long tx = 0; tx < tw; tx++) {                                                                         \
+        T m00 = q[tx], m01 = q[xs + tx], m02 = q[2 * xs + tx], m03 = q[3 * xs + tx];                           \
+        T m10 = q[4 * xs + tx], m11 = q[5 * xs + tx], m12 = q[6 * xs + tx], m13 = q[7 * xs + tx];              \
+        T m20 = q[8 * xs + tx], m21 = q[9 * xs + tx], m22 = q[10 * xs + tx], m23 = q[11 * xs + tx];            \
+        T m30 = q[12 * xs + tx], m31 = q[13 * xs + tx], m32 = q[14 * xs + tx], m33 = q[15 * xs + tx];          \
+        /* Aᵀ M: rows m0 + m1 + m2 and m1 − m2 − m3; then the same on the columns. */                         \
+        T a0 = m00 + m10 + m20, a1 = m01 + m11 + m21, a2 = m02 + m12 + m22, a3 = m03 + m13 + m23;              \
+        T c0 = m10 - m20 - m30, c1 = m11 - m21 - m31, c2 = m12 - m22 - m32, c3 = m13 - m23 - m33;              \
+        e0[tx] = a0 + a1 + a2 + b; o0[tx] = a1 - a2 - a3 + b;                                                  \
+        e1[tx] = c0 + c1 + c2 + b; o1[tx] = c1 - c2 - c3 + b;                                                  \
+    }                                                                                                          \
+}                                                                                                              \
+                                                                                                               \
+/* y[2j] = e[j], y[2j + 1] = o[j] for the w columns of one output row. */                                      \
+static inline void interleave_row_##S(const T *restrict e, const T *restrict o, T *restrict y, long w) {      \
+    for (long j = 0; j < w / 2; j++) { y[2 * j] = e[j]; y[2 * j + 1] = o[j]; }                                 \
+    if (w % 2) y[w - 1] = e[w / 2];                                                                            \
+}                                                                                                              \
+                                                                                                               \
+MIXUP_CLONES static void output_task_##S(void *context, int task) {                                            \
+    winograd_job *job = context;                                                                               \
+    const T *m = job->src, *bias = job->bias;                                                                  \
+    T *y = job->dst;                                                                                           \
+    long c = job->channels, h = job->h, w = job->w, th = (h + 1) / 2, tw = (w + 1) / 2;                        \
+    long tiles = job->samples * th * tw, xs = winograd_stride(c, tiles);                                       \
+    long first, end;                                                                                           \
+    range_of(job->samples * c, task, job->tasks, &first, &end);                                                \
+    if (first >= end) return;                                                                                  \
+    T *rows = malloc(sizeof(T) * (size_t)(4 * tw));                                                            \
+    if (!rows) { mark_failed(job); return; }                                                                   \
+    T *e0 = rows, *o0 = rows + tw, *e1 = rows + 2 * tw, *o1 = rows + 3 * tw;                                   \
+    for (long p = first; p < end; p++) {                                                                       \
+        long s = p / c, oc = p % c;                                                                            \
+        T b = bias ? bias[oc] : (T)0;                                                                          \
+        T *plane = y + p * h * w;                                                                              \
+        for (long ty = 0; ty < th; ty++) {                                                                     \
+            output_row_##S(m + oc * tiles + (s * th + ty) * tw, xs, tw, b, e0, o0, e1, o1);                    \
+            interleave_row_##S(e0, o0, plane + 2 * ty * w, w);                                                 \
+            if (2 * ty + 1 < h) interleave_row_##S(e1, o1, plane + (2 * ty + 1) * w, w);                       \
+        }                                                                                                      \
+    }                                                                                                          \
+    free(rows);                                                                                                \
+}                                                                                                              \
+                                                                                                               \
+int mixup_winograd_output_##S(const T *m, long samples, long channels, long h, long w, const T *bias, T *y,   \
+                              int threads) {                                                                   \
+    winograd_job job = { .src = m, .bias = bias, .dst = y, .samples = samples, .channels = channels,           \
+                         .h = h, .w = w };                                                                     \
+    job.tasks = task_count(threads, samples * channels);                                                       \
+    mixup_parallel_for(job.tasks, output_task_##S, &job);                                                      \
+    return job.failed ? -1 : 0;                                                                                \
+}                                                                                                              \
+                                                                                                               \
+/* One tile row of the output transform's adjoint: ∂M[ξ][tx] = (A ∂y Aᵀ)[ξ] from the tile's ∂y */            \
+/* (y00 = e0, y01 = o0, y10 = e1, y11 = o1; zeros outside the output). */                                      \
+static inline void output_adjoint_row_##S(const T *restrict e0, const T *restrict o0, const T *restrict e1,   \
+                                          const T *restrict o1, T *restrict q, long xs, long tw) {             \
+    _Pragma("clang loop vectorize(assume_safety)")                                                             \
+    for (long tx = 0; tx < tw; tx++) {                                                                         \
+        T y00 = e0[tx], y01 = o0[tx], y10 = e1[tx], y11 = o1[tx];                                              \
+        /* A ∂y: rows y0, y0 + y1, y0 − y1, −y1; columns (a, b) → (a, a + b, a − b, −b). */                   \
+        T a1 = y00 + y10, b1 = y01 + y11, a2 = y00 - y10, b2 = y01 - y11, a3 = -y10, b3 = -y11;                \
+        q[tx] = y00; q[xs + tx] = y00 + y01; q[2 * xs + tx] = y00 - y01; q[3 * xs + tx] = -y01;                \
+        q[4 * xs + tx] = a1; q[5 * xs + tx] = a1 + b1; q[6 * xs + tx] = a1 - b1; q[7 * xs + tx] = -b1;         \
+        q[8 * xs + tx] = a2; q[9 * xs + tx] = a2 + b2; q[10 * xs + tx] = a2 - b2; q[11 * xs + tx] = -b2;       \
+        q[12 * xs + tx] = a3; q[13 * xs + tx] = a3 + b3; q[14 * xs + tx] = a3 - b3; q[15 * xs + tx] = -b3;     \
+    }                                                                                                          \
+}                                                                                                              \
+                                                                                                               \
+/* e[j] = y[2j], o[j] = y[2j + 1] for one ∂y row of w columns, zero beyond it (tw entries each). */            \
+static inline void split_row_##S(const T *restrict y, long w, T *restrict e, T *restrict o) {                 \
+    for (long j = 0; j < w / 2; j++) { e[j] = y[2 * j]; o[j] = y[2 * j + 1]; }                                 \
+    if (w % 2) { e[w / 2] = y[w - 1]; o[w / 2] = 0; }                                                          \
+}                                                                                                              \
+                                                                                                               \
+MIXUP_CLONES static void output_adjoint_task_##S(void *context, int task) {                                    \
+    winograd_job *job = context;                                                                               \
+    const T *dy = job->src;                                                                                    \
+    T *dm = job->dst;                                                                                          \
+    long c = job->channels, h = job->h, w = job->w, th = (h + 1) / 2, tw = (w + 1) / 2;                        \
+    long tiles = job->samples * th * tw, xs = winograd_stride(c, tiles);                                       \
+    long first, end;                                                                                           \
+    range_of(job->samples * c, task, job->tasks, &first, &end);                                                \
+    if (first >= end) return;                                                                                  \
+    T *rows = calloc((size_t)(4 * tw), sizeof(T));                                                             \
+    if (!rows) { mark_failed(job); return; }                                                                   \
+    T *e0 = rows, *o0 = rows + tw, *e1 = rows + 2 * tw, *o1 = rows + 3 * tw;                                   \
+    for (long p = first; p < end; p++) {                                                                       \
+        long s = p / c, oc = p % c;                                                                            \
+        const T *plane = dy + p * h * w;                                                                       \
+        for (long ty = 0; ty < th; ty++) {                                                                     \
+            split_row_##S(plane + 2 * ty * w, w, e0, o0);                                                      \
+            if (2 * ty + 1 < h) split_row_##S(plane + (2 * ty + 1) * w, w, e1, o1);                            \
+            else for (long j = 0; j < tw; j++) { e1[j] = 0; o1[j] = 0; }                                       \
+            output_adjoint_row_##S(e0, o0, e1, o1, dm + oc * tiles + (s * th + ty) * tw, xs, tw);              \
+        }                                                                                                      \
+    }                                                                                                          \
+    free(rows);                                                                                                \
+}                                                                                                              \
+                                                                                                               \
+int mixup_winograd_output_adjoint_##S(const T *dy, long samples, long channels, long h, long w, T *dm,         \
+                                      int threads) {                                                           \
+    winograd_job job = { .src = dy, .dst = dm, .samples = samples, .channels = channels, .h = h, .w = w };     \
+    job.tasks = task_count(threads, samples * channels);                                                       \
+    mixup_parallel_for(job.tasks, output_adjoint_task_##S, &job);                                              \
+    return job.failed ? -1 : 0;                                                                                \
+}                                                                                                              \
+                                                                                                               \
+MIXUP_CLONES static void weight_task_##S(void *context, int task) {                                            \
+    winograd_job *job = context;                                                                               \
+    const T *wt = job->src;                                                                                    \
+    T *u = job->dst;                                                                                           \
+    long outputs = job->outputs, inputs = job->inputs, stride = outputs * inputs;                              \
+    int transposed = job->transposed;                                                                          \
+    const T half = (T)0.5;                                                                                     \
+    long first, end;                                                                                           \
+    range_of(outputs, task, job->tasks, &first, &end);                                                        \
+    for (long o = first; o < end; o++) {                                                                       \
+        for (long c = 0; c < inputs; c++) {                                                                    \
+            const T *f = wt + (o * inputs + c) * 9;                                                            \
+            long offset = transposed ? c * outputs + o : o * inputs + c;                                       \
+            T g[9];                                                                                            \
+            for (int k = 0; k < 9; k++) g[k] = transposed ? f[8 - k] : f[k];                                   \
+            /* Rows of G g (4×3), then (G g) Gᵀ along each row. */                                            \
+            T r[12];                                                                                           \
+            for (int j = 0; j < 3; j++) {                                                                      \
+                T g0 = g[j], g1 = g[3 + j], g2 = g[6 + j];                                                     \
+                r[j] = g0; r[3 + j] = half * (g0 + g1 + g2); r[6 + j] = half * (g0 - g1 + g2); r[9 + j] = g2;  \
+            }                                                                                                  \
+            for (int i = 0; i < 4; i++) {                                                                      \
+                T a = r[3 * i], b = r[3 * i + 1], d = r[3 * i + 2];                                            \
+                u[(4 * i) * stride + offset] = a;                                                              \
+                u[(4 * i + 1) * stride + offset] = half * (a + b + d);                                         \
+                u[(4 * i + 2) * stride + offset] = half * (a - b + d);                                         \
+                u[(4 * i + 3) * stride + offset] = d;                                                          \
+            }                                                                                                  \
+        }                                                                                                      \
+    }                                                                                                          \
+}                                                                                                              \
+                                                                                                               \
+void mixup_winograd_weight_##S(const T *weight, long outputs, long inputs, int transposed, T *u, int threads) { \
+    winograd_job job = { .src = weight, .dst = u, .outputs = outputs, .inputs = inputs,                        \
+                         .transposed = transposed };                                                           \
+    job.tasks = task_count(threads, outputs);                                                                  \
+    mixup_parallel_for(job.tasks, weight_task_##S, &job);                                                      \
+}                                                                                                              \
+                                                                                                               \
+MIXUP_CLONES static void weight_adjoint_task_##S(void *context, int task) {                                    \
+    winograd_job *job = context;                                                                               \
+    const T *du = job->src;                                                                                    \
+    T *dw = job->dst;                                                                                          \
+    long outputs = job->outputs, inputs = job->inputs, stride = outputs * inputs;                              \
+    const T half = (T)0.5;                                                                                     \
+    long first, end;                                                                                           \
+    range_of(outputs, task, job->tasks, &first, &end);                                                        \
+    for (long o = first; o < end; o++) {                                                                       \
+        for (long c = 0; c < inputs; c++) {                                                                    \
+            long offset = o * inputs + c;                                                                      \
+            T *f = dw + offset * 9;                                                                            \
+            T r[12];                                                                                           \
+            /* Rows: Gᵀ ∂U (3×4). */                                                                          \
+            for (int j = 0; j < 4; j++) {                                                                      \
+                T u0 = du[j * stride + offset], u1 = du[(4 + j) * stride + offset];                            \
+                T u2 = du[(8 + j) * stride + offset], u3 = du[(12 + j) * stride + offset];                     \
+                r[j] = u0 + half * (u1 + u2); r[4 + j] = half * (u1 - u2); r[8 + j] = half * (u1 + u2) + u3;  \
+            }                                                                                                  \
+            /* Columns: (Gᵀ ∂U) G (3×3). */                                                                   \
+            for (int i = 0; i < 3; i++) {                                                                      \
+                T a = r[4 * i], b = r[4 * i + 1], d = r[4 * i + 2], e = r[4 * i + 3];                          \
+                f[3 * i] = a + half * (b + d); f[3 * i + 1] = half * (b - d); f[3 * i + 2] = half * (b + d) + e; \
+            }                                                                                                  \
+        }                                                                                                      \
+    }                                                                                                          \
+}                                                                                                              \
+                                                                                                               \
+void mixup_winograd_weight_adjoint_##S(const T *du, long outputs, long inputs, T *dw, int threads) {          \
+    winograd_job job = { .src = du, .dst = dw, .outputs = outputs, .inputs = inputs };                         \
+    job.tasks = task_count(threads, outputs);                                                                  \
+    mixup_parallel_for(job.tasks, weight_adjoint_task_##S, &job);                                              \
+}
+
+WINOGRAD_KERNELS(float, f32)
+WINOGRAD_KERNELS(double, f64)

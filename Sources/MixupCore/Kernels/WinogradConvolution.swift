@@ -19,7 +19,11 @@ import Glibc
 ///
 /// Layouts: V[ξ][c][t] and M[ξ][o][t] with t = (sample·tilesHigh + ty)·tilesWide + tx, U[ξ][o][c].
 /// Transformed tensors are built per chunk of samples (`winogradSamplesPerChunk`) and freed after
-/// the call. The transforms run on one thread; OpenBLAS threads the GEMMs.
+/// the call. The transforms are C (CKernels/Winograd.c, vectorised across tiles). With several
+/// kernel threads and several chunks, whole chunks run concurrently on the kernels' pool with
+/// single-threaded GEMMs; with one chunk, the transforms split its planes over the pool and
+/// OpenBLAS threads the GEMMs. Either way no sum depends on the kernels' thread count (∂W adds
+/// fixed groups of chunks in a fixed order); only OpenBLAS's own threads may change GEMM bits.
 
 /// Whether F(2×2, 3×3) computes this layer: a 3×3 kernel, stride 1, padding 1 ("same" output).
 func winogradApplies(_ g: WindowGeometry) -> Bool {

@@ -229,8 +229,11 @@ MIXUP_CLONES static void weight_task_##S(void *context, int task) {             
     const T half = (T)0.5;                                                                                     \
     long first, end;                                                                                           \
     range_of(outputs, task, job->tasks, &first, &end);                                                        \
-    for (long o = first; o < end; o++) {                                                                       \
-        for (long c = 0; c < inputs; c++) {                                                                    \
+    /* Writes run along the innermost index: c for U[ξ][o][c], o for the transposed U[ξ][c][o]. */             \
+    long outer = transposed ? inputs : end - first, inner = transposed ? end - first : inputs;                 \
+    for (long p = 0; p < outer; p++) {                                                                         \
+        for (long q = 0; q < inner; q++) {                                                                     \
+            long o = transposed ? first + q : first + p, c = transposed ? p : q;                               \
             const T *f = wt + (o * inputs + c) * 9;                                                            \
             long offset = transposed ? c * outputs + o : o * inputs + c;                                       \
             T g[9];                                                                                            \

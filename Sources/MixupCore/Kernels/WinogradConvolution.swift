@@ -136,20 +136,6 @@ func winogradOutputTransformAdjoint<T: TensorScalar>(_ dy: UnsafePointer<T>, sam
 
 // MARK: Threads
 
-/// Runs `body(task)` for task 0 ..< `tasks` on the kernels' thread pool (`mixup_parallel_for`: task
-/// 0 on the caller) and returns when all have finished; one task runs directly.
-func kernelParallelFor(_ tasks: Int, _ body: (Int) -> Void) {
-    if tasks <= 1 { if tasks == 1 { body(0) }; return }
-    withoutActuallyEscaping(body) { escaping in
-        var job = escaping
-        withUnsafeMutablePointer(to: &job) { pointer in
-            mixup_parallel_for(Int32(tasks), { context, task in
-                context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(task))
-            }, pointer)
-        }
-    }
-}
-
 /// Runs `body` with OpenBLAS on one thread when `single` (restoring its count after): concurrent
 /// chunks call single-threaded GEMMs, so OpenBLAS's own threads neither compete for the cores nor
 /// spin while the pool works.
@@ -190,10 +176,8 @@ struct WinogradThreading {
         }
     }
 
-    /// Items `[first, end)` of `count` that task `task` of `tasks` handles (contiguous, in order).
-    static func range(_ count: Int, task: Int, of tasks: Int) -> Range<Int> {
-        (count * task / tasks) ..< (count * (task + 1) / tasks)
-    }
+    /// Items of `count` that task `task` of `tasks` handles (`kernelTaskRange`).
+    static func range(_ count: Int, task: Int, of tasks: Int) -> Range<Int> { kernelTaskRange(count, task: task, of: tasks) }
 }
 
 /// Groups of chunks whose ∂U partial sums the weight gradient adds (each group's chunks in order,

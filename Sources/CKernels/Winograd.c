@@ -44,22 +44,29 @@ static inline int task_count(int threads, long items) {
 
 static void mark_failed(winograd_job *job) { __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED); }
 
+// Planes narrower than this many tiles (w < 15) gather a channel's tiles of all samples into one
+// long vector loop: a tile row of 2–7 tiles is too short to vectorise.
+#define WINOGRAD_NARROW 8
+// Channels a narrow plane's transforms handle together (their planes of one sample are adjacent).
+#define WINOGRAD_BLOCK 8
+
 #define WINOGRAD_KERNELS(T, S)                                                                                  \
                                                                                                                 \
-/* One tile row of the input transform: rows k = 0…3 of the padded input as even (e) and odd (o) */           \
-/* columns; writes V[ξ][tx] = (Bᵀ d B)[ξ] for tx < tw into `out` (matrices xs apart). */                       \
-static inline void input_row_##S(const T *restrict e0, const T *restrict o0, const T *restrict e1,             \
-                                 const T *restrict o1, const T *restrict e2, const T *restrict o2,             \
-                                 const T *restrict e3, const T *restrict o3, T *restrict out, long xs,         \
-                                 long tw) {                                                                    \
+/* The input transform of `count` tiles: d[k][j][t] = d_kj of tile t at p[4k + j][t]; writes */                \
+/* V[ξ][t] = (Bᵀ d B)[ξ] for t < count into `out` (matrices xs apart). */                                      \
+static inline void input_tiles_##S(const T *const p[16], T *restrict out, long xs, long count) {                \
+    const T *restrict d00 = p[0], *restrict d01 = p[1], *restrict d02 = p[2], *restrict d03 = p[3];            \
+    const T *restrict d10 = p[4], *restrict d11 = p[5], *restrict d12 = p[6], *restrict d13 = p[7];            \
+    const T *restrict d20 = p[8], *restrict d21 = p[9], *restrict d22 = p[10], *restrict d23 = p[11];          \
+    const T *restrict d30 = p[12], *restrict d31 = p[13], *restrict d32 = p[14], *restrict d33 = p[15];        \
     _Pragma("clang loop vectorize(assume_safety)")                                                             \
-    for (long tx = 0; tx < tw; tx++) {                                                                         \
+    for (long t = 0; t < count; t++) {                                                                         \
         /* Bᵀ d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3; then the same on the columns. */                    \
-        T r00 = e0[tx] - e2[tx], r01 = o0[tx] - o2[tx], r02 = e0[tx + 1] - e2[tx + 1], r03 = o0[tx + 1] - o2[tx + 1]; \
-        T r10 = e1[tx] + e2[tx], r11 = o1[tx] + o2[tx], r12 = e1[tx + 1] + e2[tx + 1], r13 = o1[tx + 1] + o2[tx + 1]; \
-        T r20 = e2[tx] - e1[tx], r21 = o2[tx] - o1[tx], r22 = e2[tx + 1] - e1[tx + 1], r23 = o2[tx + 1] - o1[tx + 1]; \
-        T r30 = e1[tx] - e3[tx], r31 = o1[tx] - o3[tx], r32 = e1[tx + 1] - e3[tx + 1], r33 = o1[tx + 1] - o3[tx + 1]; \
-        T *q = out + tx;                                                                                       \
+        T r00 = d00[t] - d20[t], r01 = d01[t] - d21[t], r02 = d02[t] - d22[t], r03 = d03[t] - d23[t];          \
+        T r10 = d10[t] + d20[t], r11 = d11[t] + d21[t], r12 = d12[t] + d22[t], r13 = d13[t] + d23[t];          \
+        T r20 = d20[t] - d10[t], r21 = d21[t] - d11[t], r22 = d22[t] - d12[t], r23 = d23[t] - d13[t];          \
+        T r30 = d10[t] - d30[t], r31 = d11[t] - d31[t], r32 = d12[t] - d32[t], r33 = d13[t] - d33[t];          \
+        T *q = out + t;                                                                                        \
         q[0] = r00 - r02; q[xs] = r01 + r02; q[2 * xs] = r02 - r01; q[3 * xs] = r01 - r03;                     \
         q[4 * xs] = r10 - r12; q[5 * xs] = r11 + r12; q[6 * xs] = r12 - r11; q[7 * xs] = r11 - r13;            \
         q[8 * xs] = r20 - r22; q[9 * xs] = r21 + r22; q[10 * xs] = r22 - r21; q[11 * xs] = r21 - r23;          \
@@ -71,48 +78,85 @@ MIXUP_CLONES static void input_task_##S(void *context, int task) {              
     winograd_job *job = context;                                                                               \
     const T *x = job->src;                                                                                     \
     T *v = job->dst;                                                                                           \
-    long c = job->channels, h = job->h, w = job->w, th = (h + 1) / 2, tw = (w + 1) / 2;                        \
-    long tiles = job->samples * th * tw, xs = winograd_stride(c, tiles);                                       \
+    long n = job->samples, c = job->channels, h = job->h, w = job->w, th = (h + 1) / 2, tw = (w + 1) / 2;      \
+    long tiles = n * th * tw, xs = winograd_stride(c, tiles);                                                  \
     long first, end;                                                                                           \
-    range_of(job->samples * c, task, job->tasks, &first, &end);                                                \
+    range_of(c, task, job->tasks, &first, &end);                                                               \
     if (first >= end) return;                                                                                  \
-    /* Padded row r (0 … 2·th + 1) holds input row r − 1: even columns at r·2·ew, odd ones ew later. */       \
-    long ew = tw + 1, rows = 2 * th + 2;                                                                       \
-    T *pad = calloc((size_t)(2 * ew * rows), sizeof(T));                                                       \
-    if (!pad) { mark_failed(job); return; }                                                                    \
-    for (long p = first; p < end; p++) {                                                                       \
-        long s = p / c, ci = p % c;                                                                            \
-        const T *plane = x + p * h * w;                                                                        \
-        /* Padded column q holds input column q − 1: odd q = 2j + 1 ← 2j, even q = 2j + 2 ← 2j + 1. */        \
-        /* Every plane writes the same positions, so the ring and the far edge stay zero. */                   \
-        for (long iy = 0; iy < h; iy++) {                                                                      \
-            const T *restrict src = plane + iy * w;                                                            \
-            T *restrict e = pad + (iy + 1) * 2 * ew, *restrict o = e + ew;                                     \
-            for (long j = 0; j < w / 2; j++) { o[j] = src[2 * j]; e[j + 1] = src[2 * j + 1]; }                 \
-            if (w % 2) o[w / 2] = src[w - 1];                                                                  \
+    /* Wide planes: padded row r (0 … 2·th + 1) holds input row r − 1, even columns at r·2·ew, odd */         \
+    /* ones ew later, and each tile row is one vector loop. Narrow planes gather each tile's 16 inputs */       \
+    /* into `gathered` ([block][16][tiles]) through a table of plane offsets (h·w: a zero) for a block */      \
+    /* of channels, samples outside: the block's planes of a sample are adjacent in x (a channel's */          \
+    /* planes of successive samples lie C planes apart, a cache and TLB miss each); then one long */           \
+    /* loop per channel runs over all its tiles instead of tile rows of a few tiles. */                        \
+    long ew = tw + 1, rows = 2 * th + 2, narrow = tw < WINOGRAD_NARROW, perPlane = th * tw;                    \
+    long gs = tiles + 16;   /* between gathered streams, as winograd_stride */                                   \
+    long scratch = narrow ? h * w + 1 + WINOGRAD_BLOCK * 16 * gs : 2 * ew * rows;                           \
+    T *pad = calloc((size_t)scratch, sizeof(T));                                                               \
+    long *table = narrow ? malloc(sizeof(long) * (size_t)(16 * perPlane)) : 0;                                 \
+    if (!pad || (narrow && !table)) { free(pad); free(table); mark_failed(job); return; }                      \
+    T *gathered = pad + h * w + 1;                                                                             \
+    if (narrow)                                                                                                \
+        for (int k = 0; k < 16; k++)                                                                           \
+            for (long tt = 0; tt < perPlane; tt++) {                                                           \
+                long iy = 2 * (tt / tw) + k / 4 - 1, ix = 2 * (tt % tw) + k % 4 - 1;                           \
+                table[k * perPlane + tt] = iy >= 0 && iy < h && ix >= 0 && ix < w ? iy * w + ix : h * w;       \
+            }                                                                                                  \
+    long block = narrow ? WINOGRAD_BLOCK : 1;                                                                  \
+    for (long c0 = first; c0 < end; c0 += block) {                                                             \
+        long c1 = c0 + block < end ? c0 + block : end;                                                         \
+        for (long s = 0; s < n; s++) {                                                                         \
+            for (long ci = c0; ci < c1; ci++) {                                                                \
+                const T *plane = x + (s * c + ci) * h * w;                                                     \
+                if (narrow) {                                                                                  \
+                    for (long q = 0; q < h * w; q++) pad[q] = plane[q];   /* pad[h·w] stays zero */            \
+                    T *g = gathered + (ci - c0) * 16 * gs + s * perPlane;                                   \
+                    for (int k = 0; k < 16; k++)                                                               \
+                        for (long tt = 0; tt < perPlane; tt++) g[k * gs + tt] = pad[table[k * perPlane + tt]]; \
+                    continue;                                                                                  \
+                }                                                                                              \
+                /* Padded column q holds input column q − 1: odd q = 2j + 1 ← 2j, even q = 2j + 2 ← 2j + 1. */ \
+                /* Every plane writes the same positions, so the ring and the far edge stay zero. */           \
+                for (long iy = 0; iy < h; iy++) {                                                              \
+                    const T *restrict src = plane + iy * w;                                                    \
+                    T *restrict e = pad + (iy + 1) * 2 * ew, *restrict o = e + ew;                             \
+                    for (long j = 0; j < w / 2; j++) { o[j] = src[2 * j]; e[j + 1] = src[2 * j + 1]; }         \
+                    if (w % 2) o[w / 2] = src[w - 1];                                                          \
+                }                                                                                              \
+                for (long ty = 0; ty < th; ty++) {                                                             \
+                    const T *r = pad + 2 * ty * 2 * ew;   /* row k: even at r + 2k·ew, odd at r + (2k+1)·ew */ \
+                    const T *p[16];                                                                            \
+                    for (int k = 0; k < 4; k++) {                                                              \
+                        const T *e = r + 2 * k * ew, *o = e + ew;                                              \
+                        p[4 * k] = e; p[4 * k + 1] = o; p[4 * k + 2] = e + 1; p[4 * k + 3] = o + 1;            \
+                    }                                                                                          \
+                    input_tiles_##S(p, v + ci * tiles + (s * th + ty) * tw, xs, tw);                           \
+                }                                                                                              \
+            }                                                                                                  \
         }                                                                                                      \
-        for (long ty = 0; ty < th; ty++) {                                                                     \
-            const T *r = pad + 2 * ty * 2 * ew;                                                                \
-            input_row_##S(r, r + ew, r + 2 * ew, r + 3 * ew, r + 4 * ew, r + 5 * ew, r + 6 * ew, r + 7 * ew,   \
-                          v + ci * tiles + (s * th + ty) * tw, xs, tw);                                        \
-        }                                                                                                      \
+        if (narrow)                                                                                            \
+            for (long ci = c0; ci < c1; ci++) {                                                                \
+                const T *p[16];                                                                                \
+                for (int k = 0; k < 16; k++) p[k] = gathered + ((ci - c0) * 16 + k) * gs;                   \
+                input_tiles_##S(p, v + ci * tiles, xs, tiles);                                                 \
+            }                                                                                                  \
     }                                                                                                          \
-    free(pad);                                                                                                 \
+    free(pad); free(table);                                                                                    \
 }                                                                                                              \
                                                                                                                \
 int mixup_winograd_input_##S(const T *x, long samples, long channels, long h, long w, T *v, int threads) {     \
     winograd_job job = { .src = x, .dst = v, .samples = samples, .channels = channels, .h = h, .w = w };       \
-    job.tasks = task_count(threads, samples * channels);                                                       \
+    job.tasks = task_count(threads, channels);                                                                 \
     mixup_parallel_for(job.tasks, input_task_##S, &job);                                                       \
     return job.failed ? -1 : 0;                                                                                \
 }                                                                                                              \
                                                                                                                \
-/* One tile row of the output transform: (Aᵀ M A)[i][j] + b of tiles tx < tw into rows y0 (even */            \
-/* columns e0, odd o0) and y1 (e1, o1). */                                                                     \
-static inline void output_row_##S(const T *restrict q, long xs, long tw, T b, T *restrict e0,                  \
-                                  T *restrict o0, T *restrict e1, T *restrict o1) {                            \
+/* The output transform of `count` tiles: (Aᵀ M A)[i][j] + b of tile t into y00[t] (e0), y01 (o0), */          \
+/* y10 (e1) and y11 (o1). */                                                                                   \
+static inline void output_tiles_##S(const T *restrict q, long xs, long count, T b, T *restrict e0,             \
+                                    T *restrict o0, T *restrict e1, T *restrict o1) {                          \
     _Pragma("clang loop vectorize(assume_safety)")                                                             \
-    for (long tx = 0; tx < tw; tx++) {                                                                         \
+    for (long tx = 0; tx < count; tx++) {                                                                      \
         T m00 = q[tx], m01 = q[xs + tx], m02 = q[2 * xs + tx], m03 = q[3 * xs + tx];                           \
         T m10 = q[4 * xs + tx], m11 = q[5 * xs + tx], m12 = q[6 * xs + tx], m13 = q[7 * xs + tx];              \
         T m20 = q[8 * xs + tx], m21 = q[9 * xs + tx], m22 = q[10 * xs + tx], m23 = q[11 * xs + tx];            \
@@ -135,22 +179,36 @@ MIXUP_CLONES static void output_task_##S(void *context, int task) {             
     winograd_job *job = context;                                                                               \
     const T *m = job->src, *bias = job->bias;                                                                  \
     T *y = job->dst;                                                                                           \
-    long c = job->channels, h = job->h, w = job->w, th = (h + 1) / 2, tw = (w + 1) / 2;                        \
-    long tiles = job->samples * th * tw, xs = winograd_stride(c, tiles);                                       \
+    long n = job->samples, c = job->channels, h = job->h, w = job->w, th = (h + 1) / 2, tw = (w + 1) / 2;      \
+    long tiles = n * th * tw, xs = winograd_stride(c, tiles);                                                  \
     long first, end;                                                                                           \
-    range_of(job->samples * c, task, job->tasks, &first, &end);                                                \
+    range_of(c, task, job->tasks, &first, &end);                                                               \
     if (first >= end) return;                                                                                  \
-    T *rows = malloc(sizeof(T) * (size_t)(4 * tw));                                                            \
+    /* Narrow planes transform all tiles of a block of channels, one loop per channel, into */                 \
+    /* [block][4][tiles], then write them out samples outside, so the block's planes of a sample are */        \
+    /* adjacent in y; wide ones go a tile row at a time through [4][tw]. */                                    \
+    long narrow = tw < WINOGRAD_NARROW, span = narrow ? tiles : tw, block = narrow ? WINOGRAD_BLOCK : 1;       \
+    T *rows = malloc(sizeof(T) * (size_t)(4 * span * block));                                                 \
     if (!rows) { mark_failed(job); return; }                                                                   \
-    T *e0 = rows, *o0 = rows + tw, *e1 = rows + 2 * tw, *o1 = rows + 3 * tw;                                   \
-    for (long p = first; p < end; p++) {                                                                       \
-        long s = p / c, oc = p % c;                                                                            \
-        T b = bias ? bias[oc] : (T)0;                                                                          \
-        T *plane = y + p * h * w;                                                                              \
-        for (long ty = 0; ty < th; ty++) {                                                                     \
-            output_row_##S(m + oc * tiles + (s * th + ty) * tw, xs, tw, b, e0, o0, e1, o1);                    \
-            interleave_row_##S(e0, o0, plane + 2 * ty * w, w);                                                 \
-            if (2 * ty + 1 < h) interleave_row_##S(e1, o1, plane + (2 * ty + 1) * w, w);                       \
+    for (long c0 = first; c0 < end; c0 += block) {                                                             \
+        long c1 = c0 + block < end ? c0 + block : end;                                                         \
+        if (narrow)                                                                                            \
+            for (long oc = c0; oc < c1; oc++) {                                                                \
+                T *e0 = rows + (oc - c0) * 4 * span;                                                           \
+                output_tiles_##S(m + oc * tiles, xs, tiles, bias ? bias[oc] : (T)0, e0, e0 + span,             \
+                                 e0 + 2 * span, e0 + 3 * span);                                                \
+            }                                                                                                  \
+        for (long s = 0; s < n; s++) {                                                                         \
+            for (long oc = c0; oc < c1; oc++) {                                                                \
+                T *plane = y + (s * c + oc) * h * w;                                                           \
+                T *e0 = rows + (oc - c0) * 4 * span, *o0 = e0 + span, *e1 = o0 + span, *o1 = e1 + span;       \
+                for (long ty = 0; ty < th; ty++) {                                                             \
+                    long t0 = (s * th + ty) * tw, at = narrow ? t0 : 0;                                        \
+                    if (!narrow) output_tiles_##S(m + oc * tiles + t0, xs, tw, bias ? bias[oc] : (T)0, e0, o0, e1, o1); \
+                    interleave_row_##S(e0 + at, o0 + at, plane + 2 * ty * w, w);                               \
+                    if (2 * ty + 1 < h) interleave_row_##S(e1 + at, o1 + at, plane + (2 * ty + 1) * w, w);     \
+                }                                                                                              \
+            }                                                                                                  \
         }                                                                                                      \
     }                                                                                                          \
     free(rows);                                                                                                \
@@ -160,17 +218,17 @@ int mixup_winograd_output_##S(const T *m, long samples, long channels, long h, l
                               int threads) {                                                                   \
     winograd_job job = { .src = m, .bias = bias, .dst = y, .samples = samples, .channels = channels,           \
                          .h = h, .w = w };                                                                     \
-    job.tasks = task_count(threads, samples * channels);                                                       \
+    job.tasks = task_count(threads, channels);                                                                 \
     mixup_parallel_for(job.tasks, output_task_##S, &job);                                                      \
     return job.failed ? -1 : 0;                                                                                \
 }                                                                                                              \
                                                                                                                \
-/* One tile row of the output transform's adjoint: ∂M[ξ][tx] = (A ∂y Aᵀ)[ξ] from the tile's ∂y */            \
+/* The output transform's adjoint of `count` tiles: ∂M[ξ][t] = (A ∂y Aᵀ)[ξ] from the tile's ∂y */             \
 /* (y00 = e0, y01 = o0, y10 = e1, y11 = o1; zeros outside the output). */                                      \
-static inline void output_adjoint_row_##S(const T *restrict e0, const T *restrict o0, const T *restrict e1,   \
-                                          const T *restrict o1, T *restrict q, long xs, long tw) {             \
+static inline void output_adjoint_tiles_##S(const T *restrict e0, const T *restrict o0, const T *restrict e1, \
+                                            const T *restrict o1, T *restrict q, long xs, long count) {        \
     _Pragma("clang loop vectorize(assume_safety)")                                                             \
-    for (long tx = 0; tx < tw; tx++) {                                                                         \
+    for (long tx = 0; tx < count; tx++) {                                                                      \
         T y00 = e0[tx], y01 = o0[tx], y10 = e1[tx], y11 = o1[tx];                                              \
         /* A ∂y: rows y0, y0 + y1, y0 − y1, −y1; columns (a, b) → (a, a + b, a − b, −b). */                   \
         T a1 = y00 + y10, b1 = y01 + y11, a2 = y00 - y10, b2 = y01 - y11, a3 = -y10, b3 = -y11;                \
@@ -191,31 +249,61 @@ MIXUP_CLONES static void output_adjoint_task_##S(void *context, int task) {     
     winograd_job *job = context;                                                                               \
     const T *dy = job->src;                                                                                    \
     T *dm = job->dst;                                                                                          \
-    long c = job->channels, h = job->h, w = job->w, th = (h + 1) / 2, tw = (w + 1) / 2;                        \
-    long tiles = job->samples * th * tw, xs = winograd_stride(c, tiles);                                       \
+    long n = job->samples, c = job->channels, h = job->h, w = job->w, th = (h + 1) / 2, tw = (w + 1) / 2;      \
+    long tiles = n * th * tw, xs = winograd_stride(c, tiles);                                                  \
     long first, end;                                                                                           \
-    range_of(job->samples * c, task, job->tasks, &first, &end);                                                \
+    range_of(c, task, job->tasks, &first, &end);                                                               \
     if (first >= end) return;                                                                                  \
-    T *rows = calloc((size_t)(4 * tw), sizeof(T));                                                             \
-    if (!rows) { mark_failed(job); return; }                                                                   \
-    T *e0 = rows, *o0 = rows + tw, *e1 = rows + 2 * tw, *o1 = rows + 3 * tw;                                   \
-    for (long p = first; p < end; p++) {                                                                       \
-        long s = p / c, oc = p % c;                                                                            \
-        const T *plane = dy + p * h * w;                                                                       \
-        for (long ty = 0; ty < th; ty++) {                                                                     \
-            split_row_##S(plane + 2 * ty * w, w, e0, o0);                                                      \
-            if (2 * ty + 1 < h) split_row_##S(plane + (2 * ty + 1) * w, w, e1, o1);                            \
-            else for (long j = 0; j < tw; j++) { e1[j] = 0; o1[j] = 0; }                                       \
-            output_adjoint_row_##S(e0, o0, e1, o1, dm + oc * tiles + (s * th + ty) * tw, xs, tw);              \
+    /* Narrow planes gather the ∂y of a block of channels into [block][4][tiles] through a table of */         \
+    /* plane offsets (h·w: a zero), samples outside (the block's planes of a sample are adjacent in */         \
+    /* ∂y), then run one loop per channel over all its tiles; wide ones split a tile row at a time */          \
+    /* into [4][tw]. */                                                                                        \
+    long narrow = tw < WINOGRAD_NARROW, span = narrow ? tiles + 16 : tw, block = narrow ? WINOGRAD_BLOCK : 1;  \
+    long perPlane = th * tw;                                                                                   \
+    T *rows = calloc((size_t)(4 * span * block + (narrow ? h * w + 1 : 0)), sizeof(T));                        \
+    long *table = narrow ? malloc(sizeof(long) * (size_t)(4 * perPlane)) : 0;                                  \
+    if (!rows || (narrow && !table)) { free(rows); free(table); mark_failed(job); return; }                    \
+    T *copy = rows + 4 * span * block;                                                                         \
+    if (narrow)                                                                                                \
+        for (int k = 0; k < 4; k++)                                                                            \
+            for (long tt = 0; tt < perPlane; tt++) {                                                           \
+                long iy = 2 * (tt / tw) + k / 2, ix = 2 * (tt % tw) + k % 2;                                   \
+                table[k * perPlane + tt] = iy < h && ix < w ? iy * w + ix : h * w;                             \
+            }                                                                                                  \
+    for (long c0 = first; c0 < end; c0 += block) {                                                             \
+        long c1 = c0 + block < end ? c0 + block : end;                                                         \
+        for (long s = 0; s < n; s++) {                                                                         \
+            for (long oc = c0; oc < c1; oc++) {                                                                \
+                const T *plane = dy + (s * c + oc) * h * w;                                                    \
+                T *e0 = rows + (oc - c0) * 4 * span, *o0 = e0 + span, *e1 = o0 + span, *o1 = e1 + span;       \
+                if (narrow) {                                                                                  \
+                    for (long q = 0; q < h * w; q++) copy[q] = plane[q];   /* copy[h·w] stays zero */          \
+                    for (int k = 0; k < 4; k++)                                                                \
+                        for (long tt = 0; tt < perPlane; tt++)                                                 \
+                            e0[k * span + s * perPlane + tt] = copy[table[k * perPlane + tt]];                 \
+                    continue;                                                                                  \
+                }                                                                                              \
+                for (long ty = 0; ty < th; ty++) {                                                             \
+                    split_row_##S(plane + 2 * ty * w, w, e0, o0);                                              \
+                    if (2 * ty + 1 < h) split_row_##S(plane + (2 * ty + 1) * w, w, e1, o1);                    \
+                    else for (long j = 0; j < tw; j++) { e1[j] = 0; o1[j] = 0; }                               \
+                    output_adjoint_tiles_##S(e0, o0, e1, o1, dm + oc * tiles + (s * th + ty) * tw, xs, tw);    \
+                }                                                                                              \
+            }                                                                                                  \
         }                                                                                                      \
+        if (narrow)                                                                                            \
+            for (long oc = c0; oc < c1; oc++) {                                                                \
+                T *e0 = rows + (oc - c0) * 4 * span;                                                           \
+                output_adjoint_tiles_##S(e0, e0 + span, e0 + 2 * span, e0 + 3 * span, dm + oc * tiles, xs, tiles); \
+            }                                                                                                  \
     }                                                                                                          \
-    free(rows);                                                                                                \
+    free(rows); free(table);                                                                                   \
 }                                                                                                              \
                                                                                                                \
 int mixup_winograd_output_adjoint_##S(const T *dy, long samples, long channels, long h, long w, T *dm,         \
                                       int threads) {                                                           \
     winograd_job job = { .src = dy, .dst = dm, .samples = samples, .channels = channels, .h = h, .w = w };     \
-    job.tasks = task_count(threads, samples * channels);                                                       \
+    job.tasks = task_count(threads, channels);                                                                 \
     mixup_parallel_for(job.tasks, output_adjoint_task_##S, &job);                                              \
     return job.failed ? -1 : 0;                                                                                \
 }                                                                                                              \

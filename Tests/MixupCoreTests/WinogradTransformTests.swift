@@ -15,9 +15,11 @@ final class WinogradTransformTests: XCTestCase {
     static let g: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
 
     /// (samples, channels, height, width): the 1×1, 3×3, 5×5 and 7×7 planes of the brief, plus even
-    /// and mixed sizes.
+    /// and mixed sizes. Planes under 15 wide take the gathering path (19 channels: two full blocks of
+    /// 8 and a partial one), wider ones the tile-row path.
     static let planes: [(n: Int, c: Int, h: Int, w: Int)] = [
-        (2, 3, 1, 1), (2, 3, 3, 3), (1, 4, 5, 5), (3, 2, 7, 7), (2, 3, 4, 4), (1, 2, 2, 9), (2, 2, 7, 2), (1, 1, 32, 34),
+        (2, 3, 1, 1), (2, 3, 3, 3), (1, 4, 5, 5), (3, 2, 7, 7), (2, 3, 4, 4), (1, 2, 2, 9), (2, 2, 7, 2),
+        (3, 19, 5, 6), (1, 1, 32, 34), (3, 2, 15, 15), (2, 3, 16, 17),
     ]
 
     /// `count` integers in −8 … 8 as Doubles.

@@ -22,8 +22,9 @@ import Glibc
 /// the call. The transforms are C (CKernels/Winograd.c, vectorised across tiles). With several
 /// kernel threads and several chunks, whole chunks run concurrently on the kernels' pool with
 /// single-threaded GEMMs; with one chunk, the transforms split its planes over the pool and
-/// OpenBLAS threads the GEMMs. Either way no sum depends on the kernels' thread count (∂W adds
-/// fixed groups of chunks in a fixed order); only OpenBLAS's own threads may change GEMM bits.
+/// OpenBLAS threads the GEMMs. ∂W goes chunk by chunk, its transforms split over the pool and its
+/// 16 GEMMs split by ξ. No sum depends on the kernels' thread count; only OpenBLAS's own threads
+/// may change GEMM bits.
 
 /// Whether F(2×2, 3×3) computes this layer: a 3×3 kernel, stride 1, padding 1 ("same" output).
 func winogradApplies(_ g: WindowGeometry) -> Bool {
@@ -180,11 +181,6 @@ struct WinogradThreading {
     static func range(_ count: Int, task: Int, of tasks: Int) -> Range<Int> { kernelTaskRange(count, task: task, of: tasks) }
 }
 
-/// Groups of chunks whose ∂U partial sums the weight gradient adds (each group's chunks in order,
-/// then the groups in order): a constant, so ∂W is the same for every thread count, and 2 so the
-/// groups can run on both cores of the machines this is tuned for.
-let winogradWeightGradientGroups = 2
-
 // MARK: Convolution
 
 /// The Winograd forward pass of one chunk: y = conv(x, W) (+ b) for `samples` samples, with the
@@ -261,46 +257,35 @@ func winogradConvolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ weight: Tenso
     return Tensor(shape: [n, o, h, w], scalars: out)
 }
 
-/// ∂U[ξ] = Σ_chunks ∂M[ξ]·V[ξ]ᵀ ([O, C] per ξ) into `du` for x `[n, C, H, W]` and ∂y `[n, O, H, W]`:
-/// `winogradWeightGradientGroups` contiguous groups of chunks, each summed in chunk order into its
-/// own buffer (concurrently when the kernels have threads), then added in group order.
+/// ∂U[ξ] = Σ_chunks ∂M[ξ]·V[ξ]ᵀ ([O, C] per ξ) into `du` for x `[n, C, H, W]` and ∂y `[n, O, H, W]`,
+/// chunk after chunk: both transforms of a chunk split its channels over the kernels' pool, then
+/// its 16 GEMMs split by ξ (OpenBLAS on one thread meanwhile). Each ∂U[ξ] is summed by one task in
+/// chunk order, so ∂W is the same for every thread count, with no buffer beyond one chunk's.
 func winogradWeightDomainGradient<T: TensorScalar>(_ x: UnsafePointer<T>, _ gy: UnsafePointer<T>, batch n: Int,
                                                    chunk: Int, inputs c: Int, outputs o: Int, height h: Int, width w: Int,
                                                    into du: UnsafeMutablePointer<T>) {
     let plane = h * w, perSample = ((h + 1) / 2) * ((w + 1) / 2)
-    let chunks = (n + chunk - 1) / chunk
-    let groups = Swift.min(winogradWeightGradientGroups, chunks)
-    let threading = WinogradThreading(chunks: groups)
-    let bufferCount = 16 * winogradStride(Swift.max(c, o), chunk * perSample), filters = 16 * o * c
-    let buffers = UnsafeMutablePointer<T>.allocate(capacity: threading.tasks * 2 * bufferCount)
-    let partial = UnsafeMutablePointer<T>.allocate(capacity: (groups - 1) * filters)
-    defer { buffers.deallocate(); partial.deallocate() }
-    withSingleThreadedBLAS(threading.tasks > 1) {
-        kernelParallelFor(threading.tasks) { task in
-            let a = buffers + task * 2 * bufferCount, b = a + bufferCount
-            for group in WinogradThreading.range(groups, task: task, of: threading.tasks) {
-                let sum = group == 0 ? du : partial + (group - 1) * filters
-                let members = WinogradThreading.range(chunks, task: group, of: groups)
-                for k in members {
-                    let start = k * chunk, count = Swift.min(chunk, n - start), tiles = count * perSample
-                    winogradInputTransform(x + start * c * plane, samples: count, channels: c, height: h, width: w,
-                                           into: a, threads: threading.transformThreads)
-                    winogradOutputTransformAdjoint(gy + start * o * plane, samples: count, channels: o, height: h,
-                                                   width: w, into: b, threads: threading.transformThreads)
-                    // ∂U[ξ] [O, C] (+)= ∂M[ξ] [O, tiles] · V[ξ]ᵀ [tiles, C]
-                    for xi in 0..<16 {
-                        T.gemm(transposeA: false, transposeB: true, m: o, n: c, k: tiles,
-                               alpha: 1, a: b + xi * winogradStride(o, tiles), lda: tiles,
-                               b: a + xi * winogradStride(c, tiles), ldb: tiles,
-                               beta: k == members.lowerBound ? 0 : 1, c: sum + xi * o * c, ldc: c)
-                    }
+    let threads = Int(mixup_kernels_threads()), gemmTasks = Swift.min(threads, 16)
+    let bufferCount = 16 * winogradStride(Swift.max(c, o), chunk * perSample)
+    let a = UnsafeMutablePointer<T>.allocate(capacity: bufferCount), b = UnsafeMutablePointer<T>.allocate(capacity: bufferCount)
+    defer { a.deallocate(); b.deallocate() }
+    withSingleThreadedBLAS(gemmTasks > 1) {
+        for start in Swift.stride(from: 0, to: n, by: chunk) {
+            let count = Swift.min(chunk, n - start), tiles = count * perSample
+            winogradInputTransform(x + start * c * plane, samples: count, channels: c, height: h, width: w,
+                                   into: a, threads: threads)
+            winogradOutputTransformAdjoint(gy + start * o * plane, samples: count, channels: o, height: h,
+                                           width: w, into: b, threads: threads)
+            // ∂U[ξ] [O, C] (+)= ∂M[ξ] [O, tiles] · V[ξ]ᵀ [tiles, C]
+            kernelParallelFor(gemmTasks) { task in
+                for xi in kernelTaskRange(16, task: task, of: gemmTasks) {
+                    T.gemm(transposeA: false, transposeB: true, m: o, n: c, k: tiles,
+                           alpha: 1, a: b + xi * winogradStride(o, tiles), lda: tiles,
+                           b: a + xi * winogradStride(c, tiles), ldb: tiles,
+                           beta: start == 0 ? 0 : 1, c: du + xi * o * c, ldc: c)
                 }
             }
         }
-    }
-    for group in 1..<groups {
-        let p = partial + (group - 1) * filters
-        for i in 0..<filters { du[i] += p[i] }
     }
 }
 

@@ -204,8 +204,8 @@ final class WinogradTransformTests: XCTestCase {
         return [y.value, grads[xv], grads[wv], grads[bv]]
     }
 
-    /// Shapes with one chunk (transforms split over planes), two chunks (one ∂W group each) and
-    /// many chunks (several per task and per ∂W group, the last one short).
+    /// Shapes with one chunk (transforms split over channels, OpenBLAS's GEMMs), two chunks (one per
+    /// task; ∂W's GEMMs split by ξ) and seven chunks (several per task, split unevenly).
     func testWinogradConvolutionAndAllThreeAdjointsAreBitIdenticalAtOneAndTwoKernelThreads() {
         var data = TestData(seed: 905)
         for (xs, o) in [([3, 5, 7, 7], 6), ([6, 40, 16, 16], 36), ([7, 8, 32, 32], 12)] {

@@ -41,7 +41,8 @@ enum ConvolutionSweep {
         let selected = shapes.filter { layers?.contains(String($0.name.split(separator: " ")[0])) ?? true }
         AllocatorTuning.retainFreedMemory()   // as training does: scratch buffers reuse freed pages
         var rng = SeededGenerator(seed: 5)
-        print("conv2d fwd / bwd (dx+dW) at batch \(batch), median of \(repeats), GFLOP/s (2·MACs per pass) and ms of CPU time")
+        let clock = ComputeThreads.count > 1 ? "wall time (\(ComputeThreads.count) threads)" : "CPU time"
+        print("conv2d fwd / bwd (dx+dW) at batch \(batch), median of \(repeats), GFLOP/s (2·MACs per pass) and ms of \(clock)")
         print("layer".padding(toLength: 26, withPad: " ", startingAt: 0) + " algorithm     fwd GF/s  bwd GF/s   fwd ms   bwd ms")
         let saved = ConvolutionAlgorithm.preferred
         defer { ConvolutionAlgorithm.preferred = saved }
@@ -92,8 +93,11 @@ enum ConvolutionSweep {
         }
     }
 
-    /// Process CPU time: the machine is shared, and CPU time moves less with its load than wall time.
-    static func now() -> Double { StepBenchmark.cpuSeconds() }
+    /// Process CPU time on one thread (the machine is shared, and CPU time moves less with its load
+    /// than wall time); wall time with several threads, where CPU time would add the threads up.
+    static func now() -> Double {
+        ComputeThreads.count > 1 ? Double(DispatchTime.now().uptimeNanoseconds) / 1e9 : StepBenchmark.cpuSeconds()
+    }
     static func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
     static func pad(_ x: Double, _ width: Int) -> String {
         let s = String(format: "%.1f", x)

@@ -131,4 +131,44 @@ int mixup_kernels_threads(void);
 /// returns when all have finished. Callers are serialised.
 void mixup_parallel_for(int tasks, void (*fn)(void *ctx, int task), void *ctx);
 
+// MARK: Winograd F(2×2, 3×3) transforms (Winograd.c)
+// Transformed tensors are [16][rows][tiles], rows·tiles + 16 elements between the 16 matrices,
+// tile t = (sample·⌈h/2⌉ + ty)·⌈w/2⌉ + tx. `threads` tasks split the work on the kernels' pool
+// (each output element written by one task: identical results for every count); pass 1 when
+// calling from inside a pool task. The int-returning ones return 0, or −1 if scratch memory ran out.
+
+/// V[ξ][c][t] = (Bᵀ d B)[ξ] for every 4×4 patch d (padding 1) of x [samples, channels, h, w]: the
+/// Winograd input transform, with the partial tiles of odd planes read against zeros.
+int mixup_winograd_input_f32(const float *x, long samples, long channels, long h, long w, float *v, int threads);
+/// The double version of `mixup_winograd_input_f32`.
+int mixup_winograd_input_f64(const double *x, long samples, long channels, long h, long w, double *v, int threads);
+
+/// y [samples, channels, h, w] = Aᵀ M[·][c][t] A + bias[c] per 2×2 tile (bias may be NULL): the
+/// Winograd output transform; a partial tile on an odd edge writes only its inside.
+int mixup_winograd_output_f32(const float *m, long samples, long channels, long h, long w, const float *bias,
+                              float *y, int threads);
+/// The double version of `mixup_winograd_output_f32`.
+int mixup_winograd_output_f64(const double *m, long samples, long channels, long h, long w, const double *bias,
+                              double *y, int threads);
+
+/// ∂M[ξ][c][t] = (A ∂y Aᵀ)[ξ] per 2×2 tile of ∂y [samples, channels, h, w] (zero outside it): the
+/// adjoint of the output transform.
+int mixup_winograd_output_adjoint_f32(const float *dy, long samples, long channels, long h, long w, float *dm,
+                                      int threads);
+/// The double version of `mixup_winograd_output_adjoint_f32`.
+int mixup_winograd_output_adjoint_f64(const double *dy, long samples, long channels, long h, long w, double *dm,
+                                      int threads);
+
+/// U[ξ][o][c] = (G g Gᵀ)[ξ] for every filter g = weight[o, c] of weight [outputs, inputs, 3, 3] (no
+/// padding between the matrices); with `transposed`, U[ξ][c][o] from the filter rotated by 180°.
+void mixup_winograd_weight_f32(const float *weight, long outputs, long inputs, int transposed, float *u, int threads);
+/// The double version of `mixup_winograd_weight_f32`.
+void mixup_winograd_weight_f64(const double *weight, long outputs, long inputs, int transposed, double *u, int threads);
+
+/// dweight[o, c] = Gᵀ ∂U[·][o][c] G for dweight [outputs, inputs, 3, 3]: the adjoint of the
+/// (untransposed) weight transform.
+void mixup_winograd_weight_adjoint_f32(const float *du, long outputs, long inputs, float *dw, int threads);
+/// The double version of `mixup_winograd_weight_adjoint_f32`.
+void mixup_winograd_weight_adjoint_f64(const double *du, long outputs, long inputs, double *dw, int threads);
+
 #endif

@@ -343,7 +343,7 @@ func convolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ weight: Tensor<T>, _ 
     }
     // Every element is written below (GEMM product + bias), so skip the zero fill.
     var out = [T](unsafeUninitializedCapacity: total) { _, count in count = total }
-    let chunk = samplesPerChunk(g)
+    let chunk = samplesPerChunk(g), threads = ComputeThreads.kernelCount
     var cols = [T](repeating: 0, count: k * chunk * plane)
     var product = [T](repeating: 0, count: chunk > 1 ? outC * chunk * plane : 1)
     let biasScalars = bias?.scalars
@@ -355,9 +355,13 @@ func convolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ weight: Tensor<T>, _ 
                         let xp = xb.baseAddress!, cp = cb.baseAddress!, pp = pb.baseAddress!, op = ob.baseAddress!
                         for start in Swift.stride(from: 0, to: g.batch, by: chunk) {
                             let n = min(chunk, g.batch - start), ld = n * plane
-                            for s in 0..<n {
-                                unfoldPatches(xp + (start + s) * g.channels * g.inputPlane, g,
-                                              into: cp + s * plane, rowStride: ld)
+                            // Samples over the kernels' threads: each unfolds into its own columns.
+                            let tasks = min(threads, n)
+                            kernelParallelFor(tasks) { task in
+                                for s in kernelTaskRange(n, task: task, of: tasks) {
+                                    unfoldPatches(xp + (start + s) * g.channels * g.inputPlane, g,
+                                                  into: cp + s * plane, rowStride: ld)
+                                }
                             }
                             if n == 1 {
                                 // One sample: [O, P] is already its NCHW block, so the GEMM writes there.
@@ -420,7 +424,7 @@ func convolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<
     var dx: [T] = needInput ? [T](repeating: 0, count: x.count) : []
     var dw: [T] = needWeight ? [T](repeating: 0, count: weight.count) : []
     var db: [T] = needBias ? [T](repeating: 0, count: outC) : []
-    let chunk = samplesPerChunk(g)
+    let chunk = samplesPerChunk(g), threads = ComputeThreads.kernelCount
     var cols = [T](repeating: 0, count: (needInput || needWeight) ? k * chunk * plane : 0)
     var packed = [T](repeating: 0, count: chunk > 1 ? outC * chunk * plane : 1)
     gradOut.withUnsafeBufferPointer { gb in
@@ -452,10 +456,12 @@ func convolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<
                                         }
                                         guard k > 0 else { continue }
                                         if needWeight {
-                                            let cp = cb.baseAddress!
-                                            for s in 0..<n {
-                                                unfoldPatches(xb.baseAddress! + (start + s) * g.channels * g.inputPlane, g,
-                                                              into: cp + s * plane, rowStride: ld)
+                                            let cp = cb.baseAddress!, xp = xb.baseAddress!, tasks = min(threads, n)
+                                            kernelParallelFor(tasks) { task in
+                                                for s in kernelTaskRange(n, task: task, of: tasks) {
+                                                    unfoldPatches(xp + (start + s) * g.channels * g.inputPlane, g,
+                                                                  into: cp + s * plane, rowStride: ld)
+                                                }
                                             }
                                             // ∂W[O, K] += g[O, n·P] · colsᵀ[n·P, K]
                                             T.gemm(transposeA: false, transposeB: true, m: outC, n: k, k: ld,
@@ -468,9 +474,13 @@ func convolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<
                                             T.gemm(transposeA: true, transposeB: false, m: k, n: ld, k: outC,
                                                    alpha: 1, a: wb.baseAddress!, lda: k, b: gradient, ldb: ld,
                                                    beta: 0, c: cp, ldc: ld)
-                                            for s in 0..<n {
-                                                foldPatches(cp + s * plane, rowStride: ld, g,
-                                                            addingInto: dxb.baseAddress! + (start + s) * g.channels * g.inputPlane)
+                                            // Samples over the kernels' threads: each adds into its own ∂x sample.
+                                            let dxp = dxb.baseAddress!, tasks = min(threads, n)
+                                            kernelParallelFor(tasks) { task in
+                                                for s in kernelTaskRange(n, task: task, of: tasks) {
+                                                    foldPatches(cp + s * plane, rowStride: ld, g,
+                                                                addingInto: dxp + (start + s) * g.channels * g.inputPlane)
+                                                }
                                             }
                                         }
                                     }

@@ -1,3 +1,9 @@
+import CBLAS
+import CKernels
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Winograd F(2×2, 3×3) convolution for 3×3, stride-1, padding-1 layers (Lavin & Gray, 2016).
 ///
 /// Each output is cut into 2×2 tiles; tile t reads a 4×4 input patch d (neighbours overlap by 2,
@@ -13,7 +19,12 @@
 ///
 /// Layouts: V[ξ][c][t] and M[ξ][o][t] with t = (sample·tilesHigh + ty)·tilesWide + tx, U[ξ][o][c].
 /// Transformed tensors are built per chunk of samples (`winogradSamplesPerChunk`) and freed after
-/// the call. The transforms run on one thread; OpenBLAS threads the GEMMs.
+/// the call. The transforms are C (CKernels/Winograd.c, vectorised across tiles). With several
+/// kernel threads and several chunks, whole chunks run concurrently on the kernels' pool with
+/// single-threaded GEMMs; with one chunk, the transforms split its planes over the pool and
+/// OpenBLAS threads the GEMMs. ∂W goes chunk by chunk, its transforms split over the pool and its
+/// 16 GEMMs split by ξ. No sum depends on the kernels' thread count; only OpenBLAS's own threads
+/// may change GEMM bits.
 
 /// Whether F(2×2, 3×3) computes this layer: a 3×3 kernel, stride 1, padding 1 ("same" output).
 func winogradApplies(_ g: WindowGeometry) -> Bool {
@@ -48,193 +59,126 @@ func winogradStride(_ rows: Int, _ tiles: Int) -> Int { rows * tiles + 16 }
 
 // MARK: Transforms
 
+/// The scalar pointer `p` as `Float` or `Double` (the only `TensorScalar`s), for the C kernels.
+@inline(__always)
+private func rebound<T: TensorScalar, U>(_ p: UnsafePointer<T>, _: U.Type) -> UnsafePointer<U> {
+    UnsafeRawPointer(p).assumingMemoryBound(to: U.self)
+}
+
+/// The mutable scalar pointer `p` as `Float` or `Double`, for the C kernels.
+@inline(__always)
+private func rebound<T: TensorScalar, U>(_ p: UnsafeMutablePointer<T>, _: U.Type) -> UnsafeMutablePointer<U> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: U.self)
+}
+
+/// Stops with the transform's name when a C transform could not allocate its few scratch rows.
+@inline(__always)
+private func checkScratch(_ status: Int32, _ transform: String) {
+    precondition(status == 0, "Winograd \(transform): out of memory for the transform's scratch rows")
+}
+
 /// U[ξ][o][c] = (G g Gᵀ)[ξ] for every 3×3 filter g = W[o, c] of W `[O, C, 3, 3]`. With `transposed`,
 /// the filter of the input gradient instead: U[ξ][c][o] from W[o, c] rotated by 180° (∂x is the
-/// convolution of ∂y with the flipped, channel-transposed kernel).
-@_specialize(where T == Float)
-@_specialize(where T == Double)
+/// convolution of ∂y with the flipped, channel-transposed kernel). `mixup_winograd_weight_*` in C.
 func winogradWeightTransform<T: TensorScalar>(_ w: UnsafePointer<T>, outputs: Int, inputs: Int, transposed: Bool,
-                                              into u: UnsafeMutablePointer<T>) {
-    let half: T = 0.5, stride = outputs * inputs
-    for o in 0..<outputs {
-        for c in 0..<inputs {
-            let f = w + (o * inputs + c) * 9
-            @inline(__always) func g(_ i: Int, _ j: Int) -> T { transposed ? f[8 - 3 * i - j] : f[3 * i + j] }
-            let offset = transposed ? c * outputs + o : o * inputs + c
-            // Rows of G g (4×3), one column j at a time, then (G g) Gᵀ along that row.
-            var rows: (T, T, T, T, T, T, T, T, T, T, T, T) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            withUnsafeMutableBytes(of: &rows) { raw in
-                let r = raw.baseAddress!.assumingMemoryBound(to: T.self)
-                for j in 0..<3 {
-                    let g0 = g(0, j), g1 = g(1, j), g2 = g(2, j)
-                    r[j] = g0
-                    r[3 + j] = half * (g0 + g1 + g2)
-                    r[6 + j] = half * (g0 - g1 + g2)
-                    r[9 + j] = g2
-                }
-                for i in 0..<4 {
-                    let a = r[3 * i], b = r[3 * i + 1], d = r[3 * i + 2]
-                    u[(4 * i) * stride + offset] = a
-                    u[(4 * i + 1) * stride + offset] = half * (a + b + d)
-                    u[(4 * i + 2) * stride + offset] = half * (a - b + d)
-                    u[(4 * i + 3) * stride + offset] = d
-                }
-            }
-        }
+                                              into u: UnsafeMutablePointer<T>, threads: Int) {
+    if T.self == Float.self {
+        mixup_winograd_weight_f32(rebound(w, Float.self), outputs, inputs, transposed ? 1 : 0, rebound(u, Float.self), Int32(threads))
+    } else {
+        mixup_winograd_weight_f64(rebound(w, Double.self), outputs, inputs, transposed ? 1 : 0, rebound(u, Double.self), Int32(threads))
     }
 }
 
 /// ∂W[o, c] = Gᵀ ∂U[ξ][o][c] G: the adjoint of `winogradWeightTransform` (not transposed), written
-/// into ∂W `[O, C, 3, 3]`.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
+/// into ∂W `[O, C, 3, 3]`. `mixup_winograd_weight_adjoint_*` in C.
 func winogradWeightTransformAdjoint<T: TensorScalar>(_ du: UnsafePointer<T>, outputs: Int, inputs: Int,
-                                                     into dw: UnsafeMutablePointer<T>) {
-    let half: T = 0.5, stride = outputs * inputs
-    for o in 0..<outputs {
-        for c in 0..<inputs {
-            let offset = o * inputs + c
-            let f = dw + offset * 9
-            var rows: (T, T, T, T, T, T, T, T, T, T, T, T) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            withUnsafeMutableBytes(of: &rows) { raw in
-                let r = raw.baseAddress!.assumingMemoryBound(to: T.self)
-                // Rows: Gᵀ ∂U (3×4).
-                for j in 0..<4 {
-                    let u0 = du[j * stride + offset], u1 = du[(4 + j) * stride + offset]
-                    let u2 = du[(8 + j) * stride + offset], u3 = du[(12 + j) * stride + offset]
-                    r[j] = u0 + half * (u1 + u2)
-                    r[4 + j] = half * (u1 - u2)
-                    r[8 + j] = half * (u1 + u2) + u3
-                }
-                // Columns: (Gᵀ ∂U) G (3×3).
-                for i in 0..<3 {
-                    let a = r[4 * i], b = r[4 * i + 1], d = r[4 * i + 2], e = r[4 * i + 3]
-                    f[3 * i] = a + half * (b + d)
-                    f[3 * i + 1] = half * (b - d)
-                    f[3 * i + 2] = half * (b + d) + e
-                }
-            }
-        }
+                                                     into dw: UnsafeMutablePointer<T>, threads: Int) {
+    if T.self == Float.self {
+        mixup_winograd_weight_adjoint_f32(rebound(du, Float.self), outputs, inputs, rebound(dw, Float.self), Int32(threads))
+    } else {
+        mixup_winograd_weight_adjoint_f64(rebound(du, Double.self), outputs, inputs, rebound(dw, Double.self), Int32(threads))
     }
 }
 
 /// V[ξ][c][t] = (Bᵀ d B)[ξ] for every 4×4 patch d of `samples` samples `[C, H, W]` starting at `x`
-/// (padding 1, tiles ⌈H/2⌉ × ⌈W/2⌉). Each plane is first copied into `padded`, a zero-bordered
-/// (2·tilesHigh + 2) × (2·tilesWide + 2) scratch plane, so every tile reads without bounds checks.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
+/// (padding 1, tiles ⌈H/2⌉ × ⌈W/2⌉). `mixup_winograd_input_*` in C: vectorised across the tiles of
+/// a tile row, planes split over `threads` tasks.
 func winogradInputTransform<T: TensorScalar>(_ x: UnsafePointer<T>, samples: Int, channels: Int, height: Int, width: Int,
-                                             into v: UnsafeMutablePointer<T>, padded: UnsafeMutablePointer<T>) {
-    let th = (height + 1) / 2, tw = (width + 1) / 2, tiles = samples * th * tw
-    let xs = winogradStride(channels, tiles)
-    let pw = 2 * tw + 2, ph = 2 * th + 2
-    padded.update(repeating: 0, count: pw * ph)   // the border (and the odd far edge) stays zero
-    for s in 0..<samples {
-        for c in 0..<channels {
-            let plane = x + (s * channels + c) * height * width
-            for iy in 0..<height {
-                let src = plane + iy * width, dst = padded + (iy + 1) * pw + 1
-                for ix in 0..<width { dst[ix] = src[ix] }
-            }
-            for ty in 0..<th {
-                let out = v + c * tiles + (s * th + ty) * tw
-                let a = padded + 2 * ty * pw, b = a + pw, cc = b + pw, d = cc + pw
-                for tx in 0..<tw {
-                    let k = 2 * tx
-                    // Bᵀ d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3; then the same on the columns.
-                    let r00 = a[k] - cc[k], r01 = a[k + 1] - cc[k + 1], r02 = a[k + 2] - cc[k + 2], r03 = a[k + 3] - cc[k + 3]
-                    let r10 = b[k] + cc[k], r11 = b[k + 1] + cc[k + 1], r12 = b[k + 2] + cc[k + 2], r13 = b[k + 3] + cc[k + 3]
-                    let r20 = cc[k] - b[k], r21 = cc[k + 1] - b[k + 1], r22 = cc[k + 2] - b[k + 2], r23 = cc[k + 3] - b[k + 3]
-                    let r30 = b[k] - d[k], r31 = b[k + 1] - d[k + 1], r32 = b[k + 2] - d[k + 2], r33 = b[k + 3] - d[k + 3]
-                    let o = out + tx
-                    o[0] = r00 - r02; o[xs] = r01 + r02; o[2 * xs] = r02 - r01; o[3 * xs] = r01 - r03
-                    o[4 * xs] = r10 - r12; o[5 * xs] = r11 + r12; o[6 * xs] = r12 - r11; o[7 * xs] = r11 - r13
-                    o[8 * xs] = r20 - r22; o[9 * xs] = r21 + r22; o[10 * xs] = r22 - r21; o[11 * xs] = r21 - r23
-                    o[12 * xs] = r30 - r32; o[13 * xs] = r31 + r32; o[14 * xs] = r32 - r31; o[15 * xs] = r31 - r33
-                }
-            }
-        }
-    }
+                                             into v: UnsafeMutablePointer<T>, threads: Int) {
+    let status = T.self == Float.self
+        ? mixup_winograd_input_f32(rebound(x, Float.self), samples, channels, height, width, rebound(v, Float.self), Int32(threads))
+        : mixup_winograd_input_f64(rebound(x, Double.self), samples, channels, height, width, rebound(v, Double.self), Int32(threads))
+    checkScratch(status, "input transform")
 }
-
-/// Elements of the padded scratch plane `winogradInputTransform` needs for an H × W plane.
-func winogradPaddedPlane(height: Int, width: Int) -> Int { (2 * ((height + 1) / 2) + 2) * (2 * ((width + 1) / 2) + 2) }
 
 /// y = Aᵀ M[·][o][t] A (+ bias[o]) for every tile: writes the valid outputs of `samples` samples
 /// `[O, H, W]` starting at `y` (a partial tile on an odd edge writes only its inside).
-@_specialize(where T == Float)
-@_specialize(where T == Double)
+/// `mixup_winograd_output_*` in C.
 func winogradOutputTransform<T: TensorScalar>(_ m: UnsafePointer<T>, samples: Int, channels: Int, height: Int, width: Int,
-                                              bias: UnsafePointer<T>?, into y: UnsafeMutablePointer<T>) {
-    let th = (height + 1) / 2, tw = (width + 1) / 2, tiles = samples * th * tw
-    let xs = winogradStride(channels, tiles), pairs = width / 2
-    for s in 0..<samples {
-        for o in 0..<channels {
-            let b: T = bias?[o] ?? 0
-            let plane = y + (s * channels + o) * height * width
-            for ty in 0..<th {
-                let p = m + o * tiles + (s * th + ty) * tw
-                @inline(__always) func tile(_ tx: Int) -> (T, T, T, T) {
-                    let q = p + tx
-                    let m00 = q[0], m01 = q[xs], m02 = q[2 * xs], m03 = q[3 * xs]
-                    let m10 = q[4 * xs], m11 = q[5 * xs], m12 = q[6 * xs], m13 = q[7 * xs]
-                    let m20 = q[8 * xs], m21 = q[9 * xs], m22 = q[10 * xs], m23 = q[11 * xs]
-                    let m30 = q[12 * xs], m31 = q[13 * xs], m32 = q[14 * xs], m33 = q[15 * xs]
-                    // Aᵀ M: rows m0 + m1 + m2 and m1 − m2 − m3; then the same on the columns.
-                    let a0 = m00 + m10 + m20, a1 = m01 + m11 + m21, a2 = m02 + m12 + m22, a3 = m03 + m13 + m23
-                    let c0 = m10 - m20 - m30, c1 = m11 - m21 - m31, c2 = m12 - m22 - m32, c3 = m13 - m23 - m33
-                    return (a0 + a1 + a2 + b, a1 - a2 - a3 + b, c0 + c1 + c2 + b, c1 - c2 - c3 + b)
-                }
-                let row0 = plane + 2 * ty * width, row1 = row0 + width
-                if 2 * ty + 1 < height {
-                    for tx in 0..<pairs {
-                        let t = tile(tx)
-                        row0[2 * tx] = t.0; row0[2 * tx + 1] = t.1; row1[2 * tx] = t.2; row1[2 * tx + 1] = t.3
-                    }
-                    if width % 2 == 1 { let t = tile(tw - 1); row0[width - 1] = t.0; row1[width - 1] = t.2 }
-                } else {
-                    for tx in 0..<pairs { let t = tile(tx); row0[2 * tx] = t.0; row0[2 * tx + 1] = t.1 }
-                    if width % 2 == 1 { row0[width - 1] = tile(tw - 1).0 }
-                }
-            }
-        }
-    }
+                                              bias: UnsafePointer<T>?, into y: UnsafeMutablePointer<T>, threads: Int) {
+    let status = T.self == Float.self
+        ? mixup_winograd_output_f32(rebound(m, Float.self), samples, channels, height, width,
+                                    bias.map { rebound($0, Float.self) }, rebound(y, Float.self), Int32(threads))
+        : mixup_winograd_output_f64(rebound(m, Double.self), samples, channels, height, width,
+                                    bias.map { rebound($0, Double.self) }, rebound(y, Double.self), Int32(threads))
+    checkScratch(status, "output transform")
 }
 
 /// ∂M[ξ][o][t] = (A ∂y Aᵀ)[ξ] for every 2×2 tile of the output gradient of `samples` samples
 /// `[O, H, W]` (outside the output, ∂y is zero): the adjoint of `winogradOutputTransform`.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
+/// `mixup_winograd_output_adjoint_*` in C.
 func winogradOutputTransformAdjoint<T: TensorScalar>(_ dy: UnsafePointer<T>, samples: Int, channels: Int,
-                                                     height: Int, width: Int, into dm: UnsafeMutablePointer<T>) {
-    let th = (height + 1) / 2, tw = (width + 1) / 2, tiles = samples * th * tw
-    let xs = winogradStride(channels, tiles), pairs = width / 2
-    for s in 0..<samples {
-        for o in 0..<channels {
-            let plane = dy + (s * channels + o) * height * width
-            for ty in 0..<th {
-                let p = dm + o * tiles + (s * th + ty) * tw
-                @inline(__always) func store(_ tx: Int, _ y00: T, _ y01: T, _ y10: T, _ y11: T) {
-                    // A ∂y: rows y0, y0 + y1, y0 − y1, −y1; columns (a, b) → (a, a + b, a − b, −b).
-                    let q = p + tx
-                    @inline(__always) func row(_ i: Int, _ a: T, _ b: T) {
-                        q[4 * i * xs] = a; q[(4 * i + 1) * xs] = a + b; q[(4 * i + 2) * xs] = a - b; q[(4 * i + 3) * xs] = -b
-                    }
-                    row(0, y00, y01)
-                    row(1, y00 + y10, y01 + y11)
-                    row(2, y00 - y10, y01 - y11)
-                    row(3, -y10, -y11)
-                }
-                let row0 = plane + 2 * ty * width, row1 = row0 + width
-                let full = 2 * ty + 1 < height
-                for tx in 0..<pairs {
-                    let k = 2 * tx
-                    if full { store(tx, row0[k], row0[k + 1], row1[k], row1[k + 1]) } else { store(tx, row0[k], row0[k + 1], 0, 0) }
-                }
-                if width % 2 == 1 { store(tw - 1, row0[width - 1], 0, full ? row1[width - 1] : 0, 0) }
-            }
+                                                     height: Int, width: Int, into dm: UnsafeMutablePointer<T>, threads: Int) {
+    let status = T.self == Float.self
+        ? mixup_winograd_output_adjoint_f32(rebound(dy, Float.self), samples, channels, height, width, rebound(dm, Float.self), Int32(threads))
+        : mixup_winograd_output_adjoint_f64(rebound(dy, Double.self), samples, channels, height, width, rebound(dm, Double.self), Int32(threads))
+    checkScratch(status, "output transform adjoint")
+}
+
+// MARK: Threads
+
+/// Runs `body` with OpenBLAS on one thread when `single` (restoring its count after): concurrent
+/// chunks call single-threaded GEMMs, so OpenBLAS's own threads neither compete for the cores nor
+/// spin while the pool works.
+func withSingleThreadedBLAS<R>(_ single: Bool, _ body: () -> R) -> R {
+    guard single else { return body() }
+    let saved = openblas_get_num_threads()
+    if saved == 1 { return body() }
+    openblas_set_num_threads(1)
+    defer { openblas_set_num_threads(saved) }
+    return body()
+}
+
+/// How a Winograd convolution uses several kernel threads. With `concurrentChunks` (the default,
+/// see Benchmarks/README.md), whole chunks (input transform, 16 single-threaded GEMMs, output
+/// transform) run concurrently on the kernels' pool; otherwise chunks run one after the other with
+/// the transforms split over the pool and OpenBLAS threading each GEMM. Kept switchable
+/// (`MIXUPLAB_WINOGRAD_THREADING=blas`) for the measurement that chose it.
+let winogradConcurrentChunks: Bool = {
+    guard let value = getenv("MIXUPLAB_WINOGRAD_THREADING") else { return true }
+    return String(cString: value) != "blas"
+}()
+
+/// The threading of one Winograd call over `chunks` chunks: pool tasks each running whole chunks,
+/// and the threads each transform splits over.
+struct WinogradThreading {
+    /// Pool tasks running whole chunks (1: chunks in order on the caller).
+    let tasks: Int
+    /// Threads each transform call splits its planes over (1 inside a concurrent chunk).
+    let transformThreads: Int
+
+    /// The split for `chunks` chunks under the kernels' current thread count.
+    init(chunks: Int) {
+        let threads = Int(mixup_kernels_threads())
+        if winogradConcurrentChunks && threads > 1 && chunks > 1 {
+            tasks = Swift.min(threads, chunks); transformThreads = 1
+        } else {
+            tasks = 1; transformThreads = threads
         }
     }
+
+    /// Items of `count` that task `task` of `tasks` handles (`kernelTaskRange`).
+    static func range(_ count: Int, task: Int, of tasks: Int) -> Range<Int> { kernelTaskRange(count, task: task, of: tasks) }
 }
 
 // MARK: Convolution
@@ -242,20 +186,44 @@ func winogradOutputTransformAdjoint<T: TensorScalar>(_ dy: UnsafePointer<T>, sam
 /// The Winograd forward pass of one chunk: y = conv(x, W) (+ b) for `samples` samples, with the
 /// filters already transformed into `u` ([16][outputs][inputs]); `v` and `m` hold the chunk's
 /// transformed input and product.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
 func winogradChunk<T: TensorScalar>(_ x: UnsafePointer<T>, samples: Int, inputs: Int, outputs: Int,
                                     height: Int, width: Int, u: UnsafePointer<T>, bias: UnsafePointer<T>?,
                                     into y: UnsafeMutablePointer<T>, v: UnsafeMutablePointer<T>,
-                                    m: UnsafeMutablePointer<T>, padded: UnsafeMutablePointer<T>) {
+                                    m: UnsafeMutablePointer<T>, threads: Int) {
     let tiles = samples * ((height + 1) / 2) * ((width + 1) / 2)
-    winogradInputTransform(x, samples: samples, channels: inputs, height: height, width: width, into: v, padded: padded)
+    winogradInputTransform(x, samples: samples, channels: inputs, height: height, width: width, into: v, threads: threads)
     for xi in 0..<16 {
         T.gemm(transposeA: false, transposeB: false, m: outputs, n: tiles, k: inputs,
                alpha: 1, a: u + xi * outputs * inputs, lda: inputs, b: v + xi * winogradStride(inputs, tiles), ldb: tiles,
                beta: 0, c: m + xi * winogradStride(outputs, tiles), ldc: tiles)
     }
-    winogradOutputTransform(m, samples: samples, channels: outputs, height: height, width: width, bias: bias, into: y)
+    winogradOutputTransform(m, samples: samples, channels: outputs, height: height, width: width, bias: bias,
+                            into: y, threads: threads)
+}
+
+/// conv(x, U) (+ b) by chunks of `chunk` samples into `y`, for x `[n, inputs, H, W]` and filters
+/// already transformed into `u`: the forward pass and the input gradient share it. Each pool task
+/// runs its own contiguous run of chunks with its own transformed buffers.
+func winogradChunks<T: TensorScalar>(_ x: UnsafePointer<T>, batch n: Int, chunk: Int, inputs: Int, outputs: Int,
+                                     height: Int, width: Int, u: UnsafePointer<T>, bias: UnsafePointer<T>?,
+                                     into y: UnsafeMutablePointer<T>) {
+    let plane = height * width, perSample = ((height + 1) / 2) * ((width + 1) / 2)
+    let chunks = (n + chunk - 1) / chunk
+    let threading = WinogradThreading(chunks: chunks)
+    let vCount = 16 * winogradStride(inputs, chunk * perSample), mCount = 16 * winogradStride(outputs, chunk * perSample)
+    let buffers = UnsafeMutablePointer<T>.allocate(capacity: threading.tasks * (vCount + mCount))
+    defer { buffers.deallocate() }
+    withSingleThreadedBLAS(threading.tasks > 1) {
+        kernelParallelFor(threading.tasks) { task in
+            let v = buffers + task * (vCount + mCount), m = v + vCount
+            for k in WinogradThreading.range(chunks, task: task, of: threading.tasks) {
+                let start = k * chunk, count = Swift.min(chunk, n - start)
+                winogradChunk(x + start * inputs * plane, samples: count, inputs: inputs, outputs: outputs,
+                              height: height, width: width, u: u, bias: bias, into: y + start * outputs * plane,
+                              v: v, m: m, threads: threading.transformThreads)
+            }
+        }
+    }
 }
 
 /// y = conv(x, W) + b for a 3×3, stride-1, padding-1 layer by F(2×2, 3×3): x `[N, C, H, W]`,
@@ -267,46 +235,58 @@ func winogradConvolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ weight: Tenso
     let total = n * o * h * w
     let perSample = ((h + 1) / 2) * ((w + 1) / 2)
     let chunk = winogradSamplesPerChunk(batch: n, channels: c, outputs: o, tilesPerSample: perSample)
-    var u = [T](unsafeUninitializedCapacity: 16 * o * c) { _, count in count = 16 * o * c }
-    let vCount = 16 * winogradStride(c, chunk * perSample), mCount = 16 * winogradStride(o, chunk * perSample)
-    var v = [T](unsafeUninitializedCapacity: vCount) { _, count in count = vCount }
-    var m = [T](unsafeUninitializedCapacity: mCount) { _, count in count = mCount }
-    let pp = UnsafeMutablePointer<T>.allocate(capacity: winogradPaddedPlane(height: h, width: w))
-    defer { pp.deallocate() }
-    // Every element is written by the output transform.
-    var out = [T](unsafeUninitializedCapacity: total) { _, count in count = total }
+    let threads = Int(mixup_kernels_threads())
+    let u = UnsafeMutablePointer<T>.allocate(capacity: 16 * o * c)
+    defer { u.deallocate() }
     weight.withUnsafeBufferPointer { wb in
-        u.withUnsafeMutableBufferPointer { ub in
-            winogradWeightTransform(wb.baseAddress!, outputs: o, inputs: c, transposed: false, into: ub.baseAddress!)
-        }
+        winogradWeightTransform(wb.baseAddress!, outputs: o, inputs: c, transposed: false, into: u, threads: threads)
     }
     let biasScalars = bias?.scalars
-    x.withUnsafeBufferPointer { xb in
-        u.withUnsafeBufferPointer { ub in
-            v.withUnsafeMutableBufferPointer { vb in
-                m.withUnsafeMutableBufferPointer { mb in
-                        out.withUnsafeMutableBufferPointer { ob in
-                            let xp = xb.baseAddress!, up = ub.baseAddress!, op = ob.baseAddress!
-                            let vp = vb.baseAddress!, mp = mb.baseAddress!
-                            let run = { (biasPointer: UnsafePointer<T>?) in
-                                for start in Swift.stride(from: 0, to: n, by: chunk) {
-                                    let count = Swift.min(chunk, n - start)
-                                    winogradChunk(xp + start * c * h * w, samples: count, inputs: c, outputs: o,
-                                                  height: h, width: w, u: up, bias: biasPointer,
-                                                  into: op + start * o * h * w, v: vp, m: mp, padded: pp)
-                                }
-                            }
-                            if let biasScalars {
-                                biasScalars.withUnsafeBufferPointer { run($0.baseAddress!) }
-                            } else {
-                                run(nil)
-                            }
-                        }
-                    }
-                }
+    // Every element is written by the output transform.
+    let out = [T](unsafeUninitializedCapacity: total) { ob, count in
+        let y = ob.baseAddress!
+        x.withUnsafeBufferPointer { xb in
+            let run = { (biasPointer: UnsafePointer<T>?) in
+                winogradChunks(xb.baseAddress!, batch: n, chunk: chunk, inputs: c, outputs: o, height: h, width: w,
+                               u: u, bias: biasPointer, into: y)
+            }
+            if let biasScalars { biasScalars.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
         }
+        count = total
     }
     return Tensor(shape: [n, o, h, w], scalars: out)
+}
+
+/// ∂U[ξ] = Σ_chunks ∂M[ξ]·V[ξ]ᵀ ([O, C] per ξ) into `du` for x `[n, C, H, W]` and ∂y `[n, O, H, W]`,
+/// chunk after chunk: both transforms of a chunk split its channels over the kernels' pool, then
+/// its 16 GEMMs split by ξ (OpenBLAS on one thread meanwhile). Each ∂U[ξ] is summed by one task in
+/// chunk order, so ∂W is the same for every thread count, with no buffer beyond one chunk's.
+func winogradWeightDomainGradient<T: TensorScalar>(_ x: UnsafePointer<T>, _ gy: UnsafePointer<T>, batch n: Int,
+                                                   chunk: Int, inputs c: Int, outputs o: Int, height h: Int, width w: Int,
+                                                   into du: UnsafeMutablePointer<T>) {
+    let plane = h * w, perSample = ((h + 1) / 2) * ((w + 1) / 2)
+    let threads = Int(mixup_kernels_threads()), gemmTasks = Swift.min(threads, 16)
+    let bufferCount = 16 * winogradStride(Swift.max(c, o), chunk * perSample)
+    let a = UnsafeMutablePointer<T>.allocate(capacity: bufferCount), b = UnsafeMutablePointer<T>.allocate(capacity: bufferCount)
+    defer { a.deallocate(); b.deallocate() }
+    withSingleThreadedBLAS(gemmTasks > 1) {
+        for start in Swift.stride(from: 0, to: n, by: chunk) {
+            let count = Swift.min(chunk, n - start), tiles = count * perSample
+            winogradInputTransform(x + start * c * plane, samples: count, channels: c, height: h, width: w,
+                                   into: a, threads: threads)
+            winogradOutputTransformAdjoint(gy + start * o * plane, samples: count, channels: o, height: h,
+                                           width: w, into: b, threads: threads)
+            // ∂U[ξ] [O, C] (+)= ∂M[ξ] [O, tiles] · V[ξ]ᵀ [tiles, C]
+            kernelParallelFor(gemmTasks) { task in
+                for xi in kernelTaskRange(16, task: task, of: gemmTasks) {
+                    T.gemm(transposeA: false, transposeB: true, m: o, n: c, k: tiles,
+                           alpha: 1, a: b + xi * winogradStride(o, tiles), lda: tiles,
+                           b: a + xi * winogradStride(c, tiles), ldb: tiles,
+                           beta: start == 0 ? 0 : 1, c: du + xi * o * c, ldc: c)
+                }
+            }
+        }
+    }
 }
 
 /// The three adjoints of `winogradConvolutionForward` for ∂y `[N, O, H, W]`: ∂b = Σ ∂y;
@@ -321,6 +301,7 @@ func winogradConvolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x:
     let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3], o = weight.shape[0]
     let plane = h * w, perSample = ((h + 1) / 2) * ((w + 1) / 2)
     let chunk = winogradSamplesPerChunk(batch: n, channels: c, outputs: o, tilesPerSample: perSample)
+    let threads = Int(mixup_kernels_threads())
     var db = [T](repeating: 0, count: needBias ? o : 0)
     var weightGradient: Tensor<T>? = nil
     var inputGradient: Tensor<T>? = nil
@@ -336,36 +317,18 @@ func winogradConvolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x:
                 }
             }
         }
-        guard needInput || needWeight else { return }
         // Two passes over the chunks, ∂W then ∂x, so the filter-sized ∂U and U′ (16·O·C each)
-        // are never alive together; the two chunk buffers serve both.
-        let bufferCount = 16 * winogradStride(Swift.max(c, o), chunk * perSample)
-        let a = UnsafeMutablePointer<T>.allocate(capacity: bufferCount), b = UnsafeMutablePointer<T>.allocate(capacity: bufferCount)
-        let pp = UnsafeMutablePointer<T>.allocate(capacity: winogradPaddedPlane(height: h, width: w))
-        defer { a.deallocate(); b.deallocate(); pp.deallocate() }
+        // are never alive together; each pass allocates its own chunk buffers.
         if needWeight {
             let du = UnsafeMutablePointer<T>.allocate(capacity: 16 * o * c)
             defer { du.deallocate() }
-            du.initialize(repeating: 0, count: 16 * o * c)
             x.withUnsafeBufferPointer { xb in
-                for start in Swift.stride(from: 0, to: n, by: chunk) {
-                    let count = Swift.min(chunk, n - start), tiles = count * perSample
-                    winogradInputTransform(xb.baseAddress! + start * c * plane, samples: count, channels: c,
-                                           height: h, width: w, into: a, padded: pp)
-                    winogradOutputTransformAdjoint(gp + start * o * plane, samples: count, channels: o,
-                                                   height: h, width: w, into: b)
-                    // ∂U[ξ] [O, C] += ∂M[ξ] [O, tiles] · V[ξ]ᵀ [tiles, C]
-                    for xi in 0..<16 {
-                        T.gemm(transposeA: false, transposeB: true, m: o, n: c, k: tiles,
-                               alpha: 1, a: b + xi * winogradStride(o, tiles), lda: tiles,
-                               b: a + xi * winogradStride(c, tiles), ldb: tiles,
-                               beta: 1, c: du + xi * o * c, ldc: c)
-                    }
-                }
+                winogradWeightDomainGradient(xb.baseAddress!, gp, batch: n, chunk: chunk, inputs: c, outputs: o,
+                                             height: h, width: w, into: du)
             }
-            var dw = [T](repeating: 0, count: weight.count)
-            dw.withUnsafeMutableBufferPointer { dwb in
-                winogradWeightTransformAdjoint(du, outputs: o, inputs: c, into: dwb.baseAddress!)
+            let dw = [T](unsafeUninitializedCapacity: weight.count) { dwb, count in
+                winogradWeightTransformAdjoint(du, outputs: o, inputs: c, into: dwb.baseAddress!, threads: threads)
+                count = weight.count
             }
             weightGradient = Tensor(shape: weight.shape, scalars: dw)
         }
@@ -373,15 +336,12 @@ func winogradConvolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x:
             let ut = UnsafeMutablePointer<T>.allocate(capacity: 16 * o * c)
             defer { ut.deallocate() }
             weight.withUnsafeBufferPointer { wb in
-                winogradWeightTransform(wb.baseAddress!, outputs: o, inputs: c, transposed: true, into: ut)
+                winogradWeightTransform(wb.baseAddress!, outputs: o, inputs: c, transposed: true, into: ut, threads: threads)
             }
             // Every element is written by the output transform.
             let dx = [T](unsafeUninitializedCapacity: x.count) { dxb, count in
-                for start in Swift.stride(from: 0, to: n, by: chunk) {
-                    let samples = Swift.min(chunk, n - start)
-                    winogradChunk(gp + start * o * plane, samples: samples, inputs: o, outputs: c, height: h, width: w,
-                                  u: ut, bias: nil, into: dxb.baseAddress! + start * c * plane, v: b, m: a, padded: pp)
-                }
+                winogradChunks(gp, batch: n, chunk: chunk, inputs: o, outputs: c, height: h, width: w, u: ut, bias: nil,
+                               into: dxb.baseAddress!)
                 count = x.count
             }
             inputGradient = Tensor(shape: x.shape, scalars: dx)

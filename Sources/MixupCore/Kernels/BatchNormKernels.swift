@@ -22,27 +22,6 @@ private func channelLayout<T>(_ x: Tensor<T>) -> (n: Int, c: Int, rest: Int) {
 @inline(__always)
 private func isKernelPrecision<T>(_: T.Type) -> Bool { T.self == Float.self || T.self == Double.self }
 
-/// A buffer of `T` as the C kernels' `float` (callers have checked `T.self == Float.self`).
-@inline(__always)
-private func f32<T>(_ b: UnsafeBufferPointer<T>) -> UnsafePointer<Float>? {
-    b.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
-}
-/// A mutable buffer of `T` as the C kernels' `float` (callers have checked `T.self == Float.self`).
-@inline(__always)
-private func f32<T>(_ b: UnsafeMutableBufferPointer<T>) -> UnsafeMutablePointer<Float>? {
-    b.baseAddress.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self) }
-}
-/// A buffer of `T` as the C kernels' `double` (callers have checked `T.self == Double.self`).
-@inline(__always)
-private func f64<T>(_ b: UnsafeBufferPointer<T>) -> UnsafePointer<Double>? {
-    b.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: Double.self) }
-}
-/// A mutable buffer of `T` as the C kernels' `double` (callers have checked `T.self == Double.self`).
-@inline(__always)
-private func f64<T>(_ b: UnsafeMutableBufferPointer<T>) -> UnsafeMutablePointer<Double>? {
-    b.baseAddress.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Double.self) }
-}
-
 /// The per-channel parameters a kernel reads, concatenated (`c` each) so one pointer carries them.
 @inline(__always)
 private func channelParameters<T>(_ c: Int, _ arrays: [T]...) -> [T] {
@@ -67,8 +46,8 @@ func channelMeanAndSquaredDeviations<T: TensorScalar>(_ x: Tensor<T>) -> (mean: 
         x.withUnsafeBufferPointer { xb in
             mean.withUnsafeMutableBufferPointer { mb in
                 squares.withUnsafeMutableBufferPointer { qb in
-                    if T.self == Float.self { mixup_bn_statistics_f32(f32(xb), n, c, rest, f32(mb), f32(qb)) }
-                    else { mixup_bn_statistics_f64(f64(xb), n, c, rest, f64(mb), f64(qb)) }
+                    if T.self == Float.self { mixup_bn_statistics_f32(rebound(xb, Float.self), n, c, rest, rebound(mb, Float.self), rebound(qb, Float.self)) }
+                    else { mixup_bn_statistics_f64(rebound(xb, Double.self), n, c, rest, rebound(mb, Double.self), rebound(qb, Double.self)) }
                 }
             }
         }
@@ -108,11 +87,11 @@ func batchNormForward<T: TensorScalar>(_ x: Tensor<T>, scale: Tensor<T>, shift: 
                 parameters.withUnsafeBufferPointer { pb in
                     guard x.count > 0 else { return }
                     if T.self == Float.self {
-                        let p = f32(pb)!
-                        mixup_bn_forward_f32(f32(xb), n, c, rest, p, p + c, p + 2 * c, p + 3 * c, f32(yb), f32(hb))
+                        let p = rebound(pb, Float.self)!
+                        mixup_bn_forward_f32(rebound(xb, Float.self), n, c, rest, p, p + c, p + 2 * c, p + 3 * c, rebound(yb, Float.self), rebound(hb, Float.self))
                     } else {
-                        let p = f64(pb)!
-                        mixup_bn_forward_f64(f64(xb), n, c, rest, p, p + c, p + 2 * c, p + 3 * c, f64(yb), f64(hb))
+                        let p = rebound(pb, Double.self)!
+                        mixup_bn_forward_f64(rebound(xb, Double.self), n, c, rest, p, p + c, p + 2 * c, p + 3 * c, rebound(yb, Double.self), rebound(hb, Double.self))
                     }
                 }
             }
@@ -147,13 +126,13 @@ func batchNormBackward<T: TensorScalar>(_ gradOut: Tensor<T>, normalized xhat: T
                         dbeta.withUnsafeMutableBufferPointer { dbb in
                             guard c > 0 else { return }
                             if T.self == Float.self {
-                                let p = f32(pb)!
-                                mixup_bn_backward_f32(f32(gb), f32(hb), n, c, rest, p, p + c,
-                                                      needInput ? f32(db) : nil, f32(dgb), f32(dbb))
+                                let p = rebound(pb, Float.self)!
+                                mixup_bn_backward_f32(rebound(gb, Float.self), rebound(hb, Float.self), n, c, rest, p, p + c,
+                                                      needInput ? rebound(db, Float.self) : nil, rebound(dgb, Float.self), rebound(dbb, Float.self))
                             } else {
-                                let p = f64(pb)!
-                                mixup_bn_backward_f64(f64(gb), f64(hb), n, c, rest, p, p + c,
-                                                      needInput ? f64(db) : nil, f64(dgb), f64(dbb))
+                                let p = rebound(pb, Double.self)!
+                                mixup_bn_backward_f64(rebound(gb, Double.self), rebound(hb, Double.self), n, c, rest, p, p + c,
+                                                      needInput ? rebound(db, Double.self) : nil, rebound(dgb, Double.self), rebound(dbb, Double.self))
                             }
                         }
                     }
@@ -184,11 +163,11 @@ func batchNormReLUForward<T: TensorScalar>(_ x: Tensor<T>, mean: [T], inverseDev
             parameters.withUnsafeBufferPointer { pb in
                 guard x.count > 0 else { return }
                 if T.self == Float.self {
-                    let p = f32(pb)!
-                    mixup_bn_relu_forward_f32(f32(xb), n, c, rest, p, p + c, p + 2 * c, p + 3 * c, f32(zb))
+                    let p = rebound(pb, Float.self)!
+                    mixup_bn_relu_forward_f32(rebound(xb, Float.self), n, c, rest, p, p + c, p + 2 * c, p + 3 * c, rebound(zb, Float.self))
                 } else {
-                    let p = f64(pb)!
-                    mixup_bn_relu_forward_f64(f64(xb), n, c, rest, p, p + c, p + 2 * c, p + 3 * c, f64(zb))
+                    let p = rebound(pb, Double.self)!
+                    mixup_bn_relu_forward_f64(rebound(xb, Double.self), n, c, rest, p, p + c, p + 2 * c, p + 3 * c, rebound(zb, Double.self))
                 }
             }
         }
@@ -224,13 +203,13 @@ func batchNormReLUBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tenso
                             dbeta.withUnsafeMutableBufferPointer { dbb in
                                 guard c > 0 else { return }
                                 if T.self == Float.self {
-                                    let p = f32(pb)!
-                                    mixup_bn_relu_backward_f32(f32(gb), f32(xb), f32(zb), n, c, rest, p, p + c, p + 2 * c,
-                                                               needInput ? f32(db) : nil, f32(dgb), f32(dbb))
+                                    let p = rebound(pb, Float.self)!
+                                    mixup_bn_relu_backward_f32(rebound(gb, Float.self), rebound(xb, Float.self), rebound(zb, Float.self), n, c, rest, p, p + c, p + 2 * c,
+                                                               needInput ? rebound(db, Float.self) : nil, rebound(dgb, Float.self), rebound(dbb, Float.self))
                                 } else {
-                                    let p = f64(pb)!
-                                    mixup_bn_relu_backward_f64(f64(gb), f64(xb), f64(zb), n, c, rest, p, p + c, p + 2 * c,
-                                                               needInput ? f64(db) : nil, f64(dgb), f64(dbb))
+                                    let p = rebound(pb, Double.self)!
+                                    mixup_bn_relu_backward_f64(rebound(gb, Double.self), rebound(xb, Double.self), rebound(zb, Double.self), n, c, rest, p, p + c, p + 2 * c,
+                                                               needInput ? rebound(db, Double.self) : nil, rebound(dgb, Double.self), rebound(dbb, Double.self))
                                 }
                             }
                         }
@@ -263,11 +242,11 @@ func batchNormReLUTangent<T: TensorScalar>(_ t: Tensor<T>, output z: Tensor<T>, 
                 parameters.withUnsafeBufferPointer { pb in
                     guard t.count > 0 else { return }
                     if T.self == Float.self {
-                        let p = f32(pb)!
-                        mixup_bn_relu_tangent_f32(f32(tb), f32(zb), n, c, rest, p, p + c, f32(ob))
+                        let p = rebound(pb, Float.self)!
+                        mixup_bn_relu_tangent_f32(rebound(tb, Float.self), rebound(zb, Float.self), n, c, rest, p, p + c, rebound(ob, Float.self))
                     } else {
-                        let p = f64(pb)!
-                        mixup_bn_relu_tangent_f64(f64(tb), f64(zb), n, c, rest, p, p + c, f64(ob))
+                        let p = rebound(pb, Double.self)!
+                        mixup_bn_relu_tangent_f64(rebound(tb, Double.self), rebound(zb, Double.self), n, c, rest, p, p + c, rebound(ob, Double.self))
                     }
                 }
             }
@@ -310,15 +289,15 @@ func batchNormReLUTangentBackward<T: TensorScalar>(_ gradOut: Tensor<T>, tangent
                                 dgamma.withUnsafeMutableBufferPointer { dgb in
                                     guard c > 0 else { return }
                                     if T.self == Float.self {
-                                        let p = f32(pb)!
-                                        mixup_bn_relu_tangent_backward_f32(f32(gb), f32(tb), f32(xb), f32(zb), n, c, rest,
-                                                                           p, p + c, p + 2 * c, needTangent ? f32(dtb) : nil,
-                                                                           needInput ? f32(dxb) : nil, f32(dgb))
+                                        let p = rebound(pb, Float.self)!
+                                        mixup_bn_relu_tangent_backward_f32(rebound(gb, Float.self), rebound(tb, Float.self), rebound(xb, Float.self), rebound(zb, Float.self), n, c, rest,
+                                                                           p, p + c, p + 2 * c, needTangent ? rebound(dtb, Float.self) : nil,
+                                                                           needInput ? rebound(dxb, Float.self) : nil, rebound(dgb, Float.self))
                                     } else {
-                                        let p = f64(pb)!
-                                        mixup_bn_relu_tangent_backward_f64(f64(gb), f64(tb), f64(xb), f64(zb), n, c, rest,
-                                                                           p, p + c, p + 2 * c, needTangent ? f64(dtb) : nil,
-                                                                           needInput ? f64(dxb) : nil, f64(dgb))
+                                        let p = rebound(pb, Double.self)!
+                                        mixup_bn_relu_tangent_backward_f64(rebound(gb, Double.self), rebound(tb, Double.self), rebound(xb, Double.self), rebound(zb, Double.self), n, c, rest,
+                                                                           p, p + c, p + 2 * c, needTangent ? rebound(dtb, Double.self) : nil,
+                                                                           needInput ? rebound(dxb, Double.self) : nil, rebound(dgb, Double.self))
                                     }
                                 }
                             }

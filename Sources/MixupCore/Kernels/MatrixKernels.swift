@@ -101,13 +101,11 @@ func gatedRows<T: TensorScalar>(_ g: Tensor<T>, mask: Tensor<T>, withColumnSums:
                     guard rows * cols > 0, let gp = gb.baseAddress, let mp = mb.baseAddress, let op = ob.baseAddress else { return }
                     let sp = withColumnSums ? sb.baseAddress : nil
                     if T.self == Float.self {
-                        func f(_ p: UnsafePointer<T>) -> UnsafePointer<Float> { UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
-                        func f(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self) }
-                        mixup_gate_rows_f32(f(gp), f(mp), f(op), sp.map(f), rows, cols)
+                        mixup_gate_rows_f32(rebound(gp, Float.self), rebound(mp, Float.self), rebound(op, Float.self),
+                                            sp.map { rebound($0, Float.self) }, rows, cols)
                     } else if T.self == Double.self {
-                        func d(_ p: UnsafePointer<T>) -> UnsafePointer<Double> { UnsafeRawPointer(p).assumingMemoryBound(to: Double.self) }
-                        func d(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Double> { UnsafeMutableRawPointer(p).assumingMemoryBound(to: Double.self) }
-                        mixup_gate_rows_f64(d(gp), d(mp), d(op), sp.map(d), rows, cols)
+                        mixup_gate_rows_f64(rebound(gp, Double.self), rebound(mp, Double.self), rebound(op, Double.self),
+                                            sp.map { rebound($0, Double.self) }, rows, cols)
                     } else {
                         for r in 0..<rows {
                             for c in 0..<cols { let k = r * cols + c, v = gp[k]; op[k] = mp[k] > 0 ? v : 0 }
@@ -128,13 +126,11 @@ func gatedRows<T: TensorScalar>(_ g: Tensor<T>, mask: Tensor<T>, withColumnSums:
 func gateInPlace<T: TensorScalar>(_ x: UnsafeMutablePointer<T>, by gate: UnsafePointer<T>, _ n: Int) {
     let same = Int(bitPattern: x) == Int(bitPattern: gate)
     if T.self == Float.self {
-        let xf = UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self)
-        if same { mixup_relu_inplace_f32(xf, n) }
-        else { mixup_gate_inplace_f32(xf, UnsafeRawPointer(gate).assumingMemoryBound(to: Float.self), n) }
+        if same { mixup_relu_inplace_f32(rebound(x, Float.self), n) }
+        else { mixup_gate_inplace_f32(rebound(x, Float.self), rebound(gate, Float.self), n) }
     } else if T.self == Double.self {
-        let xd = UnsafeMutableRawPointer(x).assumingMemoryBound(to: Double.self)
-        if same { mixup_relu_inplace_f64(xd, n) }
-        else { mixup_gate_inplace_f64(xd, UnsafeRawPointer(gate).assumingMemoryBound(to: Double.self), n) }
+        if same { mixup_relu_inplace_f64(rebound(x, Double.self), n) }
+        else { mixup_gate_inplace_f64(rebound(x, Double.self), rebound(gate, Double.self), n) }
     } else {
         for k in 0..<n { let v = x[k], g = gate[k]; x[k] = g > 0 ? v : 0 }
     }

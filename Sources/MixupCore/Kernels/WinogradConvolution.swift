@@ -59,18 +59,6 @@ func winogradStride(_ rows: Int, _ tiles: Int) -> Int { rows * tiles + 16 }
 
 // MARK: Transforms
 
-/// The scalar pointer `p` as `Float` or `Double` (the only `TensorScalar`s), for the C kernels.
-@inline(__always)
-private func rebound<T: TensorScalar, U>(_ p: UnsafePointer<T>, _: U.Type) -> UnsafePointer<U> {
-    UnsafeRawPointer(p).assumingMemoryBound(to: U.self)
-}
-
-/// The mutable scalar pointer `p` as `Float` or `Double`, for the C kernels.
-@inline(__always)
-private func rebound<T: TensorScalar, U>(_ p: UnsafeMutablePointer<T>, _: U.Type) -> UnsafeMutablePointer<U> {
-    UnsafeMutableRawPointer(p).assumingMemoryBound(to: U.self)
-}
-
 /// Stops with the transform's name when a C transform could not allocate its few scratch rows.
 @inline(__always)
 private func checkScratch(_ status: Int32, _ transform: String) {

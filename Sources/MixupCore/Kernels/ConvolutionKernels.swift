@@ -39,6 +39,19 @@ public struct WindowGeometry: Equatable, Sendable {
 
 // MARK: im2col / col2im
 
+/// Unfolds samples `start ..< start + n` of the batch at `x` side by side into `cols` (row stride
+/// n·OH·OW), the samples split over `threads` kernel threads — each writes only its own columns.
+@inline(__always)
+func unfoldChunk<T: TensorScalar>(_ x: UnsafePointer<T>, samples start: Int, count n: Int, _ g: WindowGeometry,
+                                  into cols: UnsafeMutablePointer<T>, threads: Int) {
+    let plane = g.outputPlane, tasks = min(threads, n)
+    kernelParallelFor(tasks) { task in
+        for s in kernelTaskRange(n, task: task, of: tasks) {
+            unfoldPatches(x + (start + s) * g.channels * g.inputPlane, g, into: cols + s * plane, rowStride: n * plane)
+        }
+    }
+}
+
 /// Unfolds one sample `[C, H, W]` into the patch matrix `[C·kh·kw, OH·OW]` whose rows start
 /// `rowStride` apart (so several samples can sit side by side in one GEMM operand).
 @_specialize(where T == Float)
@@ -355,14 +368,7 @@ func convolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ weight: Tensor<T>, _ 
                         let xp = xb.baseAddress!, cp = cb.baseAddress!, pp = pb.baseAddress!, op = ob.baseAddress!
                         for start in Swift.stride(from: 0, to: g.batch, by: chunk) {
                             let n = min(chunk, g.batch - start), ld = n * plane
-                            // Samples over the kernels' threads: each unfolds into its own columns.
-                            let tasks = min(threads, n)
-                            kernelParallelFor(tasks) { task in
-                                for s in kernelTaskRange(n, task: task, of: tasks) {
-                                    unfoldPatches(xp + (start + s) * g.channels * g.inputPlane, g,
-                                                  into: cp + s * plane, rowStride: ld)
-                                }
-                            }
+                            unfoldChunk(xp, samples: start, count: n, g, into: cp, threads: threads)
                             if n == 1 {
                                 // One sample: [O, P] is already its NCHW block, so the GEMM writes there.
                                 let dst = op + start * outC * plane
@@ -456,13 +462,8 @@ func convolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<
                                         }
                                         guard k > 0 else { continue }
                                         if needWeight {
-                                            let cp = cb.baseAddress!, xp = xb.baseAddress!, tasks = min(threads, n)
-                                            kernelParallelFor(tasks) { task in
-                                                for s in kernelTaskRange(n, task: task, of: tasks) {
-                                                    unfoldPatches(xp + (start + s) * g.channels * g.inputPlane, g,
-                                                                  into: cp + s * plane, rowStride: ld)
-                                                }
-                                            }
+                                            let cp = cb.baseAddress!
+                                            unfoldChunk(xb.baseAddress!, samples: start, count: n, g, into: cp, threads: threads)
                                             // ∂W[O, K] += g[O, n·P] · colsᵀ[n·P, K]
                                             T.gemm(transposeA: false, transposeB: true, m: outC, n: k, k: ld,
                                                    alpha: 1, a: gradient, lda: ld, b: cp, ldb: ld,

@@ -6,23 +6,6 @@ import XCTest
 /// the convolution and its three adjoints must be bit-identical at 1 and 2 kernel threads (OpenBLAS
 /// pinned to one thread) and match the textbook loops.
 final class Im2colThreadCountTests: XCTestCase {
-    /// y, ∂x, ∂W, ∂b under im2col with `kernelThreads` kernel threads.
-    func im2colConvolution(_ x: Tensor<Double>, _ w: Tensor<Double>, _ b: Tensor<Double>, _ g: Tensor<Double>,
-                           stride: Int, padding: Int, kernelThreads: Int) -> [Tensor<Double>] {
-        let saved = ComputeThreads.kernelCount, savedBLAS = BLAS.threadCount
-        ConvolutionAlgorithm.preferred = .im2colGEMM
-        ComputeThreads.kernelCount = kernelThreads
-        BLAS.threadCount = 1
-        defer {
-            ComputeThreads.kernelCount = saved; BLAS.threadCount = savedBLAS
-            ConvolutionAlgorithm.preferred = .automatic
-        }
-        let xv = Variable(parameter: x), wv = Variable(parameter: w), bv = Variable(parameter: b)
-        let y = Variable.conv2d(xv, weight: wv, bias: bv, stride: stride, padding: padding)
-        let grads = (y * Variable(constant: g)).sum().gradients()
-        return [y.value, grads[xv], grads[wv], grads[bv]]
-    }
-
     func testStridedAndPointwiseIm2colConvolutionsAreBitIdenticalAtOneAndTwoKernelThreads() {
         var data = TestData(seed: 906)
         // 3×3 stride 2 (several samples per chunk, odd count), 1×1 stride 2, 5×5 stride 1.
@@ -31,8 +14,8 @@ final class Im2colThreadCountTests: XCTestCase {
             let x = data.tensor(xs), w = data.tensor(ws), b = data.tensor([ws[0]])
             let oh = (xs[2] + 2 * padding - ws[2]) / stride + 1, ow = (xs[3] + 2 * padding - ws[3]) / stride + 1
             let g = data.tensor([xs[0], ws[0], oh, ow])
-            let one = im2colConvolution(x, w, b, g, stride: stride, padding: padding, kernelThreads: 1)
-            let two = im2colConvolution(x, w, b, g, stride: stride, padding: padding, kernelThreads: 2)
+            let one = convolutionAndAdjoints(x, w, b, g, stride: stride, padding: padding, algorithm: .im2colGEMM, kernelThreads: 1)
+            let two = convolutionAndAdjoints(x, w, b, g, stride: stride, padding: padding, algorithm: .im2colGEMM, kernelThreads: 2)
             let label = "x \(xs) w \(ws) stride \(stride)"
             XCTAssertLessThanOrEqual(relativeError(one[0], referenceConvolution(x, w, b, stride: stride, padding: padding)), 1e-12, label)
             for (k, name) in ["y", "∂x", "∂W", "∂b"].enumerated() {

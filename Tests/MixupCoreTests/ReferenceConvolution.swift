@@ -26,3 +26,20 @@ func referenceConvolution(_ x: Tensor<Double>, _ w: Tensor<Double>, _ b: Tensor<
 func innerProduct(_ a: Tensor<Double>, _ b: Tensor<Double>) -> Double {
     zip(a.scalars, b.scalars).reduce(0) { $0 + $1.0 * $1.1 }
 }
+
+/// y, ∂x, ∂W, ∂b of `Variable.conv2d` for the output gradient `g` (the loss Σ y·g), computed by
+/// `algorithm` with `kernelThreads` kernel threads and OpenBLAS on `blasThreads` (its own threads
+/// may change a GEMM's last bits; the kernels' must not). Every setting is restored afterwards.
+func convolutionAndAdjoints<T: TensorScalar>(_ x: Tensor<T>, _ w: Tensor<T>, _ b: Tensor<T>, _ g: Tensor<T>,
+                                             stride: Int, padding: Int, algorithm: ConvolutionAlgorithm,
+                                             kernelThreads: Int = 1, blasThreads: Int = 1) -> [Tensor<T>] {
+    let saved = ComputeThreads.kernelCount, savedBLAS = BLAS.threadCount, savedAlgorithm = ConvolutionAlgorithm.preferred
+    ConvolutionAlgorithm.preferred = algorithm
+    ComputeThreads.kernelCount = kernelThreads
+    BLAS.threadCount = blasThreads
+    defer { ComputeThreads.kernelCount = saved; BLAS.threadCount = savedBLAS; ConvolutionAlgorithm.preferred = savedAlgorithm }
+    let xv = Variable(parameter: x), wv = Variable(parameter: w), bv = Variable(parameter: b)
+    let y = Variable.conv2d(xv, weight: wv, bias: bv, stride: stride, padding: padding)
+    let grads = (y * Variable(constant: g)).sum().gradients()
+    return [y.value, grads[xv], grads[wv], grads[bv]]
+}

@@ -186,24 +186,6 @@ final class WinogradTransformTests: XCTestCase {
         }
     }
 
-    /// y, ∂x, ∂W, ∂b of a Winograd convolution under `kernelThreads` kernel threads, OpenBLAS on one
-    /// thread (its own threads may change a GEMM's bits; the kernels' must not).
-    func winogradConvolution<T: TensorScalar>(_ x: Tensor<T>, _ w: Tensor<T>, _ b: Tensor<T>, _ g: Tensor<T>,
-                                              kernelThreads: Int) -> [Tensor<T>] {
-        let saved = ComputeThreads.kernelCount, savedBLAS = BLAS.threadCount
-        ConvolutionAlgorithm.preferred = .winograd
-        ComputeThreads.kernelCount = kernelThreads
-        BLAS.threadCount = 1
-        defer {
-            ComputeThreads.kernelCount = saved; BLAS.threadCount = savedBLAS
-            ConvolutionAlgorithm.preferred = .automatic
-        }
-        let xv = Variable(parameter: x), wv = Variable(parameter: w), bv = Variable(parameter: b)
-        let y = Variable.conv2d(xv, weight: wv, bias: bv, stride: 1, padding: 1)
-        let grads = (y * Variable(constant: g)).sum().gradients()
-        return [y.value, grads[xv], grads[wv], grads[bv]]
-    }
-
     /// Shapes with one chunk (transforms split over channels, OpenBLAS's GEMMs), two chunks (one per
     /// task; ∂W's GEMMs split by ξ) and seven chunks (several per task, split unevenly).
     func testWinogradConvolutionAndAllThreeAdjointsAreBitIdenticalAtOneAndTwoKernelThreads() {
@@ -211,25 +193,19 @@ final class WinogradTransformTests: XCTestCase {
         for (xs, o) in [([3, 5, 7, 7], 6), ([6, 40, 16, 16], 36), ([7, 8, 32, 32], 12)] {
             let x = data.tensor(xs), w = data.tensor([o, xs[1], 3, 3], in: -0.3...0.3), b = data.tensor([o])
             let g = data.tensor([xs[0], o, xs[2], xs[3]])
-            let one = winogradConvolution(x, w, b, g, kernelThreads: 1), two = winogradConvolution(x, w, b, g, kernelThreads: 2)
+            func winograd<T: TensorScalar>(_ x: Tensor<T>, _ w: Tensor<T>, _ b: Tensor<T>, _ g: Tensor<T>, threads: Int) -> [Tensor<T>] {
+                convolutionAndAdjoints(x, w, b, g, stride: 1, padding: 1, algorithm: .winograd, kernelThreads: threads)
+            }
             func float(_ t: Tensor<Double>) -> Tensor<Float> { Tensor(shape: t.shape, scalars: t.scalars.map(Float.init)) }
-            let oneF = winogradConvolution(float(x), float(w), float(b), float(g), kernelThreads: 1)
-            let twoF = winogradConvolution(float(x), float(w), float(b), float(g), kernelThreads: 2)
+            let one = winograd(x, w, b, g, threads: 1), two = winograd(x, w, b, g, threads: 2)
+            let oneF = winograd(float(x), float(w), float(b), float(g), threads: 1)
+            let twoF = winograd(float(x), float(w), float(b), float(g), threads: 2)
+            let reference = convolutionAndAdjoints(x, w, b, g, stride: 1, padding: 1, algorithm: .im2colGEMM)
             for (k, name) in ["y", "∂x", "∂W", "∂b"].enumerated() {
                 XCTAssertEqual(one[k], two[k], "Double \(name), x \(xs) → \(o)")
                 XCTAssertEqual(oneF[k], twoF[k], "Float \(name), x \(xs) → \(o)")
-                XCTAssertLessThanOrEqual(relativeError(one[k], referenceOrIm2col(x, w, b, g)[k]), 1e-12, "\(name), x \(xs) → \(o)")
+                XCTAssertLessThanOrEqual(relativeError(one[k], reference[k]), 1e-12, "\(name), x \(xs) → \(o)")
             }
         }
-    }
-
-    /// The same four tensors by im2col + GEMM, one thread.
-    func referenceOrIm2col(_ x: Tensor<Double>, _ w: Tensor<Double>, _ b: Tensor<Double>, _ g: Tensor<Double>) -> [Tensor<Double>] {
-        ConvolutionAlgorithm.preferred = .im2colGEMM
-        defer { ConvolutionAlgorithm.preferred = .automatic }
-        let xv = Variable(parameter: x), wv = Variable(parameter: w), bv = Variable(parameter: b)
-        let y = Variable.conv2d(xv, weight: wv, bias: bv, stride: 1, padding: 1)
-        let grads = (y * Variable(constant: g)).sum().gradients()
-        return [y.value, grads[xv], grads[wv], grads[bv]]
     }
 }

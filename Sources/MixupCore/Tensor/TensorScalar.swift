@@ -4,9 +4,10 @@ import RealModule
 
 /// A floating-point type the engine computes in: `Float` for training, `Double` for gradient checks.
 ///
-/// The protocol carries the one thing that differs per precision, the BLAS entry point; every other
-/// kernel is generic and pre-specialised for both conformers (see `Kernels/`), so hot loops never go
-/// through a witness table.
+/// The protocol carries the one thing that differs per precision, the BLAS entry point. The hot
+/// loops are C kernels with a `float` and a `double` version (`CKernels`), or generic Swift
+/// pre-specialised for both conformers (see `Kernels/`); check a new generic kernel's `Sf_Tg5`
+/// symbol with `nm` — `@_specialize` does not always take, and an unspecialised loop is ~10× slower.
 public protocol TensorScalar: BinaryFloatingPoint, Real, Codable, Sendable, CustomStringConvertible {
     /// C ← α·op(A)·op(B) + β·C on row-major buffers (`cblas_sgemm` / `cblas_dgemm`).
     static func gemm(

@@ -80,7 +80,9 @@ let package = Package(
                           linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]),
 
         // Times training steps of the peer-comparison workloads (Benchmarks/compare.sh); not a product.
-        .executableTarget(name: "mixuplab-step-bench", dependencies: ["MixupCore", "MixupNN", "MixupTraining"],
+        .executableTarget(name: "mixuplab-step-bench",
+                          dependencies: ["MixupCore", "MixupNN", "MixupTraining",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/StepBenchmark"),
 
         // Dataset adapters: one module per domain, none of them knows about training.

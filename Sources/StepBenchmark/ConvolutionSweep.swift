@@ -1,7 +1,7 @@
 import Foundation
 import MixupCore
 
-/// `mixuplab-step-bench conv-sweep [--batch B] [--repeats R]`: times `conv2d` forward and backward
+/// `mixuplab-step-bench conv-sweep [--batch B] [--repeats R] [--threads N] [--layers …]`: times `conv2d` forward and backward
 /// (∂x and ∂W) on every distinct convolution of PreActResNet-18 (width 64) and VGG on 32×32 inputs,
 /// under each `ConvolutionAlgorithm` that applies (Winograd on the 3×3 stride-1 padding-1 ones), and
 /// batch norm + ReLU on every activation shape.
@@ -32,7 +32,8 @@ enum ConvolutionSweep {
     /// Runs the sweep; `layers` keeps only the shapes whose name starts with one of the given words
     /// (e.g. `res1,res4`), and skips the batch-norm rows.
     static func run(batch: Int, repeats: Int, layers: [String]? = nil) throws {
-        let known = shapes.map { String($0.name.split(separator: " ")[0]) }
+        var known: [String] = []
+        for word in shapes.map({ String($0.name.split(separator: " ")[0]) }) where !known.contains(word) { known.append(word) }
         let unknown = (layers ?? []).filter { !known.contains($0) }
         guard unknown.isEmpty else {
             throw StepBenchmark.UsageError(description: "conv-sweep --layers: no layer named \(unknown.joined(separator: ", ")); known: "

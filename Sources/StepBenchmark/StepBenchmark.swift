@@ -1,127 +1,131 @@
+import ArgumentParser
 import Foundation
 import MixupCore
 import MixupNN
 import MixupTraining
 
-/// Command line: `mixuplab-step-bench W1|W2|W3 erm|mixup|mixupe-approx|mixupe-exact [--threads N]
-/// [--steps S] [--repeats R] [--convolution SCHEME]`. Prints one `RESULT …` line: median and best samples/s over R timed
-/// blocks of S steps (after two warm-up steps, one for W3), the process's peak RSS and the OpenBLAS
-/// core. `mixuplab-step-bench --version` prints the OpenBLAS core and CPU for benchmark headers.
-/// `--phases` instead times the forward pass (the objective) and the backward pass of each step
-/// apart (the backward as the trainer runs it, `gradientsReleasingGraph()`) and prints the resident
-/// memory after each; `conv-sweep` runs `ConvolutionSweep`.
-enum StepBenchmark {
-    static func main(_ arguments: [String]) {
-        do {
-            try run(arguments)
-        } catch {
-            FileHandle.standardError.write(Data("mixuplab-step-bench: \(error)\n".utf8))
-            exit(2)
+/// `mixuplab-step-bench`: the step timer (default subcommand `step`), `conv-sweep` (`ConvolutionSweep`)
+/// and `--version` (the OpenBLAS core and CPU, for benchmark headers).
+struct StepBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mixuplab-step-bench",
+        abstract: "Time training steps of the peer-comparison workloads, or sweep convolution layers.",
+        subcommands: [Step.self, ConvolutionSweepCommand.self], defaultSubcommand: Step.self)
+
+    /// A usage error thrown below the argument parser (e.g. an unknown sweep layer).
+    struct UsageError: Error, CustomStringConvertible { var description: String }
+
+    /// The workloads of Benchmarks/compare-peers.sh.
+    enum Workload: String, CaseIterable, ExpressibleByArgument {
+        case w1 = "W1", w2 = "W2", w3 = "W3"
+        init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+    }
+
+    /// The four arms of the ablation, as the peer scripts name them.
+    enum Arm: String, CaseIterable, ExpressibleByArgument {
+        case erm, mixup, mixupeApprox = "mixupe-approx", mixupeExact = "mixupe-exact"
+        init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+    }
+
+    /// `mixuplab-step-bench W1|W2|W3 ARM`: one `RESULT …` line with the median and best samples/s over
+    /// R timed blocks of S steps (after two warm-up steps, one for W3), the process's peak RSS and the
+    /// OpenBLAS core; `--phases` times forward and backward apart instead.
+    struct Step: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "step",
+            abstract: "Time steps of one workload and arm (W1 MLP 64-128-128-10 Adam, W2 LeNet-5 SGD, W3 PreActResNet-18 width 64 SGD).")
+
+        @Argument(help: "W1, W2 or W3.") var workload: Workload?
+        @Argument(help: "erm, mixup, mixupe-approx or mixupe-exact.") var arm: Arm?
+        @Option(help: "Compute threads (the C kernels and OpenBLAS).") var threads = 1
+        @Option(help: "Steps per timed block (default: W1 200, W2 30, W3 1).") var steps: Int?
+        @Option(help: "Timed blocks (default: W1 7, W2 5, W3 2).") var repeats: Int?
+        @Option(help: "Samples per step (the peers use 100). The data has max(default, batch) samples, so the model's initialisation changes only above the default (W1 1000, W2 400, W3 200).")
+        var batch = 100
+        @Option(help: "Pin the convolution scheme: \(ConvolutionAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")).",
+                transform: { name in
+                    guard let algorithm = ConvolutionAlgorithm(rawValue: name) else {
+                        throw ValidationError("--convolution takes one of " + ConvolutionAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))
+                    }
+                    return algorithm
+                })
+        var convolution: ConvolutionAlgorithm?
+        @Flag(help: "Time the forward pass (the objective) and the backward pass apart, with the resident memory after each.")
+        var phases = false
+        @Flag(help: "Print the OpenBLAS core, the CPU and OpenBLAS's configuration, and exit.")
+        var version = false
+
+        func validate() throws {
+            if version { return }
+            guard workload != nil, arm != nil else { throw ValidationError("give a workload (W1, W2, W3) and an arm") }
+            for (name, value) in [("--threads", threads), ("--batch", batch), ("--steps", steps ?? 1), ("--repeats", repeats ?? 1)] where value < 1 {
+                throw ValidationError("\(name) must be positive, got \(value)")
+            }
+        }
+
+        func run() throws {
+            if version {
+                print("OpenBLAS core: \(BLASCore.current)\nCPU: \(BLASCore.current.cpu)\n\(BLASCore.current.configuration)")
+                return
+            }
+            guard let workload, let arm else { return }
+            ComputeThreads.count = threads
+            if let convolution { ConvolutionAlgorithm.preferred = convolution }
+            var config = TrainingConfiguration()
+            config.alpha = 0.2
+            config.eta = 0.1
+            config.threads = threads
+            switch arm {
+            case .erm: config.method = .erm
+            case .mixup: config.method = .mixup
+            case .mixupeApprox: config.method = .mixupE; config.regularizer = "approx"
+            case .mixupeExact: config.method = .mixupE; config.regularizer = "exact"
+            }
+            let timing = Timing(workload: workload.rawValue, arm: arm.rawValue, threads: threads, batch: batch, phases: phases)
+            var rng = SeededGenerator(seed: 11)
+            switch workload {
+            case .w1:
+                config.optimizer = .adam(learningRate: 1e-3, weightDecay: 0)
+                let data = StepBenchmark.randomData(shape: [64], samples: max(1000, batch), using: &rng)
+                let model = MLP<Float>(widths: [64, 128, 128, 10], using: &rng)
+                try timing.run(Trainer(model: model, configuration: config, train: data), steps: steps ?? 200, repeats: repeats ?? 7)
+            case .w2:
+                config.optimizer = .sgd(learningRate: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0)
+                let data = StepBenchmark.randomData(shape: [1, 28, 28], samples: max(400, batch), using: &rng)
+                let model = try LeNet5<Float>(inputShape: [1, 28, 28], classCount: 10, firstPadding: 2, using: &rng)
+                try timing.run(Trainer(model: model, configuration: config, train: data), steps: steps ?? 30, repeats: repeats ?? 5)
+            case .w3:
+                config.optimizer = .sgd(learningRate: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0)
+                let data = StepBenchmark.randomData(shape: [3, 32, 32], samples: max(200, batch), using: &rng)
+                let model = try PreActResNet<Float>(depth: .resnet18, inputShape: [3, 32, 32], classCount: 10,
+                                                    baseWidth: 64, using: &rng)
+                try timing.run(Trainer(model: model, configuration: config, train: data), steps: steps ?? 1, repeats: repeats ?? 2, warmUp: 1)
+            }
         }
     }
 
-    /// `--phases`: time forward and backward apart instead of whole steps.
-    nonisolated(unsafe) static var phases = false
+    /// `mixuplab-step-bench conv-sweep`: runs `ConvolutionSweep`.
+    struct ConvolutionSweepCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "conv-sweep",
+            abstract: "Time conv2d forward and backward under each algorithm on PreActResNet-18 and VGG layer shapes, then batch norm + ReLU.")
 
-    struct UsageError: Error, CustomStringConvertible { var description: String }
+        @Option(help: "Samples per call.") var batch = 20
+        @Option(help: "Timed calls per row (the median is printed).") var repeats = 3
+        @Option(help: "Compute threads.") var threads = 1
+        @Option(help: "Only these layers (comma-separated first words of the row names, e.g. res1,res4); skips batch norm.",
+                transform: { $0.split(separator: ",").map(String.init) })
+        var layers: [String]?
 
-    static func run(_ arguments: [String]) throws {
-        let usage = "usage: mixuplab-step-bench W1|W2|W3 erm|mixup|mixupe-approx|mixupe-exact [--threads N] [--steps S] [--repeats R] [--convolution automatic|im2colGEMM|direct|winograd]"
-        if arguments.first == "--version" {
-            print("OpenBLAS core: \(BLASCore.current)\nCPU: \(BLASCore.current.cpu)\n\(BLASCore.current.configuration)")
-            return
-        }
-        if arguments.first == "conv-sweep" {
-            var batch = 20, repeats = 3, threads = 1
-            var layers: [String]? = nil
-            let sweepUsage = "conv-sweep [--batch B] [--repeats R] [--threads N] [--layers NAME,NAME…]"
-            var index = 1
-            while index < arguments.count {
-                if arguments[index] == "--layers", index + 1 < arguments.count {
-                    layers = arguments[index + 1].split(separator: ",").map(String.init)
-                    index += 2
-                    continue
-                }
-                guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else {
-                    throw UsageError(description: sweepUsage)
-                }
-                switch arguments[index] {
-                case "--batch": batch = value
-                case "--repeats": repeats = value
-                case "--threads": threads = value
-                default: throw UsageError(description: sweepUsage)
-                }
-                index += 2
+        func validate() throws {
+            for (name, value) in [("--batch", batch), ("--repeats", repeats), ("--threads", threads)] where value < 1 {
+                throw ValidationError("\(name) must be positive, got \(value)")
             }
+        }
+
+        func run() throws {
             ComputeThreads.count = threads
             try ConvolutionSweep.run(batch: batch, repeats: repeats, layers: layers)
-            return
-        }
-        guard arguments.count >= 2 else { throw UsageError(description: usage) }
-        let workload = arguments[0].uppercased(), arm = arguments[1].lowercased()
-        var threads = 1, steps: Int?, repeats: Int?
-        var index = 2
-        if arguments.last == "--phases" { phases = true }
-        while index < arguments.count - (phases ? 1 : 0) {
-            if arguments[index] == "--convolution", index + 1 < arguments.count {
-                // Pins the convolution scheme (e.g. im2colGEMM for a before/after comparison).
-                guard let algorithm = ConvolutionAlgorithm(rawValue: arguments[index + 1]) else {
-                    throw UsageError(description: "--convolution takes one of "
-                                     + ConvolutionAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))
-                }
-                ConvolutionAlgorithm.preferred = algorithm
-                index += 2
-                continue
-            }
-            guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else {
-                throw UsageError(description: "\(arguments[index]) needs a positive integer\n\(usage)")
-            }
-            switch arguments[index] {
-            case "--threads": threads = value
-            case "--steps": steps = value
-            case "--repeats": repeats = value
-            default: throw UsageError(description: "unknown option \(arguments[index])\n\(usage)")
-            }
-            index += 2
-        }
-        ComputeThreads.count = threads
-
-        var config = TrainingConfiguration()
-        config.alpha = 0.2
-        config.eta = 0.1
-        config.threads = threads
-        switch arm {
-        case "erm": config.method = .erm
-        case "mixup": config.method = .mixup
-        case "mixupe-approx": config.method = .mixupE; config.regularizer = "approx"
-        case "mixupe-exact": config.method = .mixupE; config.regularizer = "exact"
-        default: throw UsageError(description: "unknown arm \(arm)\n\(usage)")
-        }
-
-        let batch = 100
-        var rng = SeededGenerator(seed: 11)
-        switch workload {
-        case "W1":
-            config.optimizer = .adam(learningRate: 1e-3, weightDecay: 0)
-            let data = randomData(shape: [64], samples: 1000, using: &rng)
-            let model = MLP<Float>(widths: [64, 128, 128, 10], using: &rng)
-            try time(Trainer(model: model, configuration: config, train: data), workload, arm, threads,
-                     steps ?? 200, repeats ?? 7, batch)
-        case "W2":
-            config.optimizer = .sgd(learningRate: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0)
-            let data = randomData(shape: [1, 28, 28], samples: 400, using: &rng)
-            let model = try LeNet5<Float>(inputShape: [1, 28, 28], classCount: 10, firstPadding: 2, using: &rng)
-            try time(Trainer(model: model, configuration: config, train: data), workload, arm, threads,
-                     steps ?? 30, repeats ?? 5, batch)
-        case "W3":
-            config.optimizer = .sgd(learningRate: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0)
-            let data = randomData(shape: [3, 32, 32], samples: 200, using: &rng)
-            let model = try PreActResNet<Float>(depth: .resnet18, inputShape: [3, 32, 32], classCount: 10,
-                                                baseWidth: 64, using: &rng)
-            try time(Trainer(model: model, configuration: config, train: data), workload, arm, threads,
-                     steps ?? 1, repeats ?? 2, batch, warmUp: 1)
-        default:
-            throw UsageError(description: "unknown workload \(workload)\n\(usage)")
         }
     }
 
@@ -130,43 +134,44 @@ enum StepBenchmark {
                            labels: (0..<samples).map { _ in rng.bounded(10) }, classCount: 10)
     }
 
-    /// Two warm-up steps, then `repeats` blocks of `steps` steps on the first `batch` samples with the
-    /// batch reversed as partner (the peers do the same).
-    static func time<M: Layer>(_ trainer: Trainer<M>, _ workload: String, _ arm: String, _ threads: Int,
-                               _ steps: Int, _ repeats: Int, _ batch: Int, warmUp: Int = 2) throws where M.Scalar == Float {
-        let clean = Array(0..<batch), partner = Array(clean.reversed())
-        var stepRNG = SeededGenerator(seed: 12)
-        if phases {
-            for k in 0..<(warmUp + steps * repeats) {
-                let t0 = DispatchTime.now().uptimeNanoseconds, c0 = cpuSeconds()
-                let (total, _) = try trainer.objective(clean: clean, partner: partner, rng: &stepRNG)
-                let t1 = DispatchTime.now().uptimeNanoseconds, c1 = cpuSeconds(), forwardRSS = residentMB()
-                let grads = total.gradientsReleasingGraph()
-                let t2 = DispatchTime.now().uptimeNanoseconds, c2 = cpuSeconds(), backwardRSS = residentMB()
-                precondition(grads.contains(trainer.model.parameters[0]))
-                func r(_ x: Double) -> String { String(format: "%.2f", x) }
-                print("PHASES workload=\(workload) arm=\(arm) step=\(k) forward_s=\(r(Double(t1 - t0) / 1e9)) "
-                      + "backward_s=\(r(Double(t2 - t1) / 1e9)) forward_cpu_s=\(r(c1 - c0)) backward_cpu_s=\(r(c2 - c1)) "
-                      + "rss_after_forward_mb=\(forwardRSS) "
-                      + "rss_after_backward_mb=\(backwardRSS) peak_rss_mb=\(peakMB())")
+    /// Two warm-up steps (or `warmUp`), then `repeats` blocks of `steps` steps on the first `batch`
+    /// samples with the batch reversed as partner (the peers do the same).
+    struct Timing {
+        var workload: String, arm: String, threads: Int, batch: Int, phases: Bool
+
+        func run<M: Layer>(_ trainer: Trainer<M>, steps: Int, repeats: Int, warmUp: Int = 2) throws where M.Scalar == Float {
+            let clean = Array(0..<batch), partner = Array(clean.reversed())
+            var stepRNG = SeededGenerator(seed: 12)
+            if phases {
+                for k in 0..<(warmUp + steps * repeats) {
+                    let t0 = DispatchTime.now().uptimeNanoseconds, c0 = cpuSeconds()
+                    let (total, _) = try trainer.objective(clean: clean, partner: partner, rng: &stepRNG)
+                    let t1 = DispatchTime.now().uptimeNanoseconds, c1 = cpuSeconds(), forwardRSS = residentMB()
+                    let grads = total.gradientsReleasingGraph()
+                    let t2 = DispatchTime.now().uptimeNanoseconds, c2 = cpuSeconds(), backwardRSS = residentMB()
+                    precondition(grads.contains(trainer.model.parameters[0]))
+                    func r(_ x: Double) -> String { String(format: "%.2f", x) }
+                    print("PHASES workload=\(workload) arm=\(arm) step=\(k) forward_s=\(r(Double(t1 - t0) / 1e9)) "
+                          + "backward_s=\(r(Double(t2 - t1) / 1e9)) forward_cpu_s=\(r(c1 - c0)) backward_cpu_s=\(r(c2 - c1)) "
+                          + "rss_after_forward_mb=\(forwardRSS) "
+                          + "rss_after_backward_mb=\(backwardRSS) peak_rss_mb=\(peakMB())")
+                }
+                return
             }
-            return
+            for _ in 0..<warmUp { try trainer.step(clean: clean, partner: partner, rng: &stepRNG) }
+            var rates: [Double] = []
+            for _ in 0..<repeats {
+                let start = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<steps { try trainer.step(clean: clean, partner: partner, rng: &stepRNG) }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                rates.append(Double(steps * batch) / seconds)
+            }
+            rates.sort()
+            func oneDecimal(_ x: Double) -> String { String((x * 10).rounded() / 10) }
+            print("RESULT framework=MixupLab workload=\(workload) arm=\(arm) threads=\(threads) "
+                  + "median=\(oneDecimal(rates[rates.count / 2])) best=\(oneDecimal(rates.last!)) peak_rss_mb=\(peakMB()) "
+                  + "core=\(BLASCore.current.name)" + (batch == 100 ? "" : " batch=\(batch)"))
         }
-        for _ in 0..<warmUp { try trainer.step(clean: clean, partner: partner, rng: &stepRNG) }
-        var rates: [Double] = []
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            for _ in 0..<steps { try trainer.step(clean: clean, partner: partner, rng: &stepRNG) }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            rates.append(Double(steps * batch) / seconds)
-        }
-        rates.sort()
-        let peakMB = peakMB()
-        func oneDecimal(_ x: Double) -> String { String((x * 10).rounded() / 10) }
-        let line = "RESULT framework=MixupLab workload=\(workload) arm=\(arm) threads=\(threads) "
-            + "median=\(oneDecimal(rates[rates.count / 2])) best=\(oneDecimal(rates.last!)) peak_rss_mb=\(peakMB) "
-            + "core=\(BLASCore.current.name)"
-        print(line)
     }
 
     /// The process's peak resident set (ru_maxrss), in MB.

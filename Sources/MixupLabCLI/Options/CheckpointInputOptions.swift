@@ -47,11 +47,7 @@ public struct CheckpointInputOptions: ParsableArguments {
     }
 }
 
-/// Writes `text` to `path` atomically, naming the file when it cannot.
+/// Writes `text` to `path` atomically, naming the file and the system's reason when it cannot.
 func writeOutput(_ text: String, to path: String) throws {
-    do {
-        try text.write(to: URL(fileURLWithPath: path), atomically: true, encoding: .utf8)
-    } catch {
-        throw ValidationError("cannot write \(path): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
-    }
+    try OutputFiles.write(text, to: URL(fileURLWithPath: path))
 }

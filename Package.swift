@@ -28,6 +28,8 @@ let package = Package(
         .library(name: "ImageData", targets: ["ImageData"]),
         .library(name: "SpeechData", targets: ["SpeechData"]),
         .library(name: "SafeTensors", targets: ["SafeTensors"]),
+        // The seeded generators (SplitMix64, xoshiro256**), e.g. for the fuzz harnesses' replayable draws.
+        .library(name: "SeededRandom", targets: ["SeededRandom"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),

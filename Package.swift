@@ -28,6 +28,8 @@ let package = Package(
         .library(name: "ImageData", targets: ["ImageData"]),
         .library(name: "SpeechData", targets: ["SpeechData"]),
         .library(name: "SafeTensors", targets: ["SafeTensors"]),
+        // The seeded generators (SplitMix64, xoshiro256**), e.g. for the fuzz harnesses' replayable draws.
+        .library(name: "SeededRandom", targets: ["SeededRandom"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -57,16 +59,16 @@ let package = Package(
         .target(name: "MixupCore", dependencies: [
             "CBLAS", "CKernels", "SeededRandom", .product(name: "RealModule", package: "swift-numerics"),
         ]),
-        .target(name: "SafeTensors"),
+        .target(name: "SafeTensors", dependencies: ["DataFiles"]),
         .target(name: "MixupNN", dependencies: ["MixupCore", "CKernels", "SafeTensors", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "MixupRegularizers", dependencies: ["MixupNN"]),
-        .target(name: "MixupTraining", dependencies: ["MixupRegularizers", "SafeTensors"]),
+        .target(name: "MixupTraining", dependencies: ["MixupRegularizers", "SafeTensors", "DataFiles"]),
         .target(name: "MixupExperiments", dependencies: [
-            "MixupTraining", "TabularData", "GraphData", "ImageData", "SpeechData", .product(name: "Yams", package: "Yams"),
+            "MixupTraining", "TabularData", "GraphData", "ImageData", "SpeechData", "DataFiles", .product(name: "Yams", package: "Yams"),
         ]),
         // The command line as a library (so user packages can add regularizers and reuse it) …
         .target(name: "MixupLabCLI", dependencies: [
-            "MixupExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MixupExperiments", "DataFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // … the umbrella module that re-exports everything a user package needs …
         .target(name: "MixupLab", dependencies: [
@@ -86,7 +88,8 @@ let package = Package(
                           path: "Sources/StepBenchmark"),
 
         // Dataset adapters: one module per domain, none of them knows about training.
-        // Reasons for failed reads in the operating system's words, shared by the image, speech and graph adapters.
+        // Reasons for failed reads, writes, folder creation and listing in the operating system's words, shared by
+        // the data adapters, safetensors files, run directories and the command line.
         .target(name: "DataFiles"),
         .target(name: "TabularData", dependencies: ["SeededRandom"]),
         .target(name: "GraphData", dependencies: ["DataFiles", "SeededRandom"]),

@@ -24,7 +24,9 @@ let package = Package(
         // The libFuzzer entry, scratch files under /dev/shm, input splitting and invariant checks.
         .target(name: "FuzzSupport", dependencies: ["CZlibFuzz"]),
         // Invariants of a parsed table and of the splits built from it, shared by the CSV and ARFF harnesses.
-        .target(name: "FuzzTabularChecks", dependencies: ["FuzzSupport", .product(name: "TabularData", package: "MixupLab")]),
+        .target(name: "FuzzTabularChecks", dependencies: [
+            "FuzzSupport", .product(name: "TabularData", package: "MixupLab"), .product(name: "SeededRandom", package: "MixupLab"),
+        ]),
         harness("FuzzCSV", ["TabularData"], extra: ["FuzzTabularChecks"]),
         harness("FuzzARFF", ["TabularData"], extra: ["FuzzTabularChecks"]),
         harness("FuzzIDX", ["ImageData"]),

@@ -14,7 +14,6 @@ public enum FileReadFailure {
         defer { close(fd) }
         var info = stat()
         if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { return "is a directory, not a file" }
-        let ns = error as NSError
-        return ns.localizedFailureReason ?? "\(ns.domain) error \(ns.code)"
+        return FileSystemFailure.systemReason(error) ?? FileSystemFailure.fallback(error)
     }
 }

@@ -28,21 +28,9 @@ public struct TabularSource: Sendable {
         self.splitSeed = splitSeed
     }
 
-    /// The reading format of `url` with this source's delimiter and column budget applied.
+    /// The reading format of `url` with this source's delimiter and column budget applied (see `InputReading`).
     private func format(of url: URL) throws -> TabularFileFormat {
-        var format = TabularFileFormat.detect(url)
-        switch format {
-        case .delimited(var options):
-            options.delimiter = delimiter
-            options.maximumColumnCount = maximumFeatureCount + 1
-            format = .delimited(options)
-        case .arff, .abalone:
-            if let delimiter {
-                throw ExperimentError("\(url.path): --delimiter '\(delimiter)' applies to delimiter-separated files; "
-                                      + "this one is read as \(format == .abalone ? "abalone.data" : "ARFF/KEEL (it has an @ header)")")
-            }
-        }
-        return format
+        try InputReading(delimiter: delimiter, maximumFeatureCount: maximumFeatureCount).tabularFormat(of: url)
     }
 
     /// The preprocessed splits (one-hot categorical features, mean/mode imputation and

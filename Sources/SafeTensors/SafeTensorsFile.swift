@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 
 /// The contents of one safetensors file: named tensors plus string metadata.
@@ -68,7 +69,7 @@ public struct SafeTensorsFile: Equatable, Sendable {
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
-            throw SafeTensorsError(.io, file: name, "cannot read file: \(error.localizedDescription)")
+            throw SafeTensorsError(.io, file: name, "cannot read \(url.path): \(FileReadFailure.reason(url.path, error))")
         }
         var file = try data.withUnsafeBytes { try SafeTensorsDecoder.decode($0, file: name) }
         file.origin = name

@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 
 /// A directory of precomputed feature arrays, one file per key, so spectrograms are computed once per
@@ -94,7 +95,7 @@ public struct SpectrogramCache {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw SpeechDataError(path: directory.path, reason: "cannot create cache directory (\(error.localizedDescription))")
+            throw SpeechDataError(path: directory.path, reason: "cannot create cache directory (\(FileSystemFailure.reason(directory.path, error)))")
         }
         self.directory = directory
     }
@@ -156,12 +157,12 @@ public struct SpectrogramCache {
         do {
             try Data(bytes).write(to: temp)
         } catch {
-            throw SpeechDataError(path: temp.path, reason: "cannot write cache entry (\(error.localizedDescription))")
+            throw SpeechDataError(path: temp.path, reason: "cannot write cache entry (\(FileSystemFailure.reason(temp.path, error)))")
         }
         if rename(temp.path, final.path) != 0 {
             let code = errno
             try? FileManager.default.removeItem(at: temp)
-            throw SpeechDataError(path: final.path, reason: "cannot move cache entry into place (errno \(code))")
+            throw SpeechDataError(path: final.path, reason: "cannot move cache entry into place (\(String(cString: strerror(code))))")
         }
     }
 }

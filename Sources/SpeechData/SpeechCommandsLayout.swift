@@ -15,9 +15,9 @@ public enum SpeechCommandsLayout {
         let fm = FileManager.default
         let entries: [String]
         do {
-            entries = try fm.contentsOfDirectory(atPath: root.path)
+            entries = try FileSystemFailure.folderEntries(root.path)
         } catch {
-            throw SpeechDataError(path: root.path, reason: "cannot list directory (\(error.localizedDescription))")
+            throw SpeechDataError(path: root.path, reason: "cannot list directory (\(FileSystemFailure.reason(root.path, error)))")
         }
         var classNames: [String] = []
         for name in entries where !name.hasPrefix("_") && !name.hasPrefix(".") {
@@ -47,9 +47,9 @@ public enum SpeechCommandsLayout {
             let folder = root.appendingPathComponent(word)
             let files: [String]
             do {
-                files = try fm.contentsOfDirectory(atPath: folder.path)
+                files = try FileSystemFailure.folderEntries(folder.path)
             } catch {
-                throw SpeechDataError(path: folder.path, reason: "cannot list directory (\(error.localizedDescription))")
+                throw SpeechDataError(path: folder.path, reason: "cannot list directory (\(FileSystemFailure.reason(folder.path, error)))")
             }
             for file in files.sorted() where file.lowercased().hasSuffix(".wav") && !file.hasPrefix(".") {
                 let relative = word + "/" + file

@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 
 /// Mono audio decoded from a WAV file: samples in [-1, 1] (integer PCM) at the file's own sample rate.
@@ -64,7 +65,7 @@ public enum WAVReader {
         do {
             return try handle.readToEnd() ?? Data()
         } catch {
-            throw WAVError(file: url.path, offset: 0, reason: "reading the file failed: \((error as NSError).localizedFailureReason ?? String(describing: error))")
+            throw WAVError(file: url.path, offset: 0, reason: "reading the file failed: \(FileReadFailure.reason(url.path, error))")
         }
     }
 

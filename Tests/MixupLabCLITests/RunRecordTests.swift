@@ -164,6 +164,55 @@ final class RunRecordTests: XCTestCase {
         XCTAssertNotNil(mixuplabError(["train", "--config", root.appendingPathComponent("none.json").path]))
     }
 
+    func testFlagsOfARecordCanBeSwitchedOffWhenReRunningIt() throws {
+        let data = try csv()
+        let root = try makeTemporaryDirectory()
+        let first = root.appendingPathComponent("first"), second = root.appendingPathComponent("second")
+        // The older spellings keep working: --no-bias (now the inversion of --bias) and --nesterov.
+        try train(data, first, ["--no-bias", "--optimizer", "sgd", "--momentum", "0.9", "--nesterov"])
+        let recorded = try RunRecord.read(from: first.appendingPathComponent("config.json"))
+        XCTAssertEqual(recorded.options?["bias"], "false")
+        XCTAssertEqual(recorded.options?["nesterov"], "true")
+        XCTAssertEqual(recorded.model, "MLP hidden 8 relu bias-free")
+        var lines: [String] = []
+        let arguments = try MixupLab.expandingRunConfig(["train", "--config", first.appendingPathComponent("config.json").path,
+                                                         "--run-dir", second.path, "--bias", "--no-nesterov"]) { lines.append($0) }
+        XCTAssertEqual(lines.count, 1)
+        XCTAssertTrue(lines[0].hasSuffix("overridden on the command line: --bias (recorded --no-bias), --no-nesterov (recorded --nesterov)"),
+                      lines[0])
+        var command = try MixupLab.parseAsRoot(arguments)
+        try command.run()
+        let rerun = try RunRecord.read(from: second.appendingPathComponent("config.json"))
+        XCTAssertEqual(rerun.options?["bias"], "true")
+        XCTAssertEqual(rerun.options?["nesterov"], "false")
+        XCTAssertEqual(rerun.model, "MLP hidden 8 relu")
+        guard case let .sgd(_, momentum, nesterov, _) = rerun.training.optimizer else { return XCTFail("\(rerun.training.optimizer)") }
+        XCTAssertEqual(momentum, 0.9)
+        XCTAssertFalse(nesterov)
+        // The new record spells the switched-off flag, so re-running it keeps it off.
+        XCTAssertTrue(rerun.arguments?.contains("--no-nesterov") == true, "\(rerun.arguments ?? [])")
+    }
+
+    func testARunRecordedUnderTheOldNoBiasNameResumesAsTheSameRun() throws {
+        let data = try csv()
+        let run = try makeTemporaryDirectory().appendingPathComponent("r")
+        try train(data, run, ["--no-bias"])
+        // Records written before --bias/--no-bias said `no-bias: true` (and nothing for a bias).
+        let config = run.appendingPathComponent("config.json")
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: config)) as? [String: Any])
+        var options = try XCTUnwrap(object["options"] as? [String: String])
+        XCTAssertEqual(options.removeValue(forKey: "bias"), "false")
+        options["no-bias"] = "true"
+        object["options"] = options
+        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: config)
+        try train(data, run, ["--no-bias", "--resume", "--epochs", "2"])
+        XCTAssertEqual(try RunDirectory(run).readMetrics().count, 2)
+        // A different setting is still refused.
+        let message = mixuplabError(["train", "--data", data.path, "--run-dir", run.path, "--epochs", "3", "--batch-size", "20",
+                                     "--hidden", "8", "--no-tensorboard", "--resume"])
+        XCTAssertTrue(message?.contains("--bias: false → true") == true, message ?? "accepted")
+    }
+
     func testEveryRealOptionMustBeFinite() {
         for (option, value) in [("--lr", "1e309"), ("--alpha", "inf"), ("--eta", "nan"), ("--weight-decay", "1e400"),
                                 ("--ema", "nan"), ("--width-multiplier", "inf")] {

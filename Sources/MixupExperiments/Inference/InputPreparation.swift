@@ -25,6 +25,16 @@ public enum InputPreparation: Codable, Sendable {
         case .none: return "features given in code"
         }
     }
+
+    /// The recorded image or speech layout (`fashion-mnist`, `cifar10`, `fsdd`, …); nil for tabular data,
+    /// graphs and features given in code, whose files say how to read them.
+    public var layout: String? {
+        switch self {
+        case let .images(preparation): return preparation.dataset
+        case let .speech(preparation): return preparation.dataset
+        case .tabular, .graphs, .none: return nil
+        }
+    }
 }
 
 /// The image layout a model was trained on and the per-channel statistics of its training split.

@@ -9,18 +9,20 @@ extension ModelManifest {
     /// Reads new data at `path` and prepares it as the model's training data was prepared, refusing
     /// data whose columns, shape or classes differ from the checkpoint's. `dataset` overrides the
     /// recorded layout within the same domain (e.g. `mnist` for a Fashion-MNIST model);
-    /// `split` chooses image/speech files; `cacheDirectory` caches spectrograms.
+    /// `split` chooses image/speech files; `cacheDirectory` caches spectrograms; `reading` gives the tabular
+    /// delimiter and the budgets files are read under, as in training.
     public func loadInputs(path: String, dataset: String? = nil, split: InferenceSplit? = nil,
-                           cacheDirectory: String? = nil) throws -> LabelledInputs {
+                           cacheDirectory: String? = nil, reading: InputReading = InputReading()) throws -> LabelledInputs {
         guard FileManager.default.fileExists(atPath: path) else { throw ExperimentError("\(path): no such file or folder") }
         switch input {
         case let .tabular(encoder):
             if let split, split != .all {
                 throw ExperimentError("--split \(split.rawValue) applies to image and speech folders; a tabular file is read whole")
             }
-            return try loadTabular(path: path, encoder: encoder)
+            return try loadTabular(path: path, encoder: encoder, reading: reading)
         case let .images(preparation):
-            return try loadImages(path: path, preparation: preparation, dataset: dataset ?? preparation.dataset, split: split ?? .test)
+            return try loadImages(path: path, preparation: preparation, dataset: dataset ?? preparation.dataset, split: split ?? .test,
+                                  maximumDecompressedBytes: reading.maximumDecompressedBytes)
         case let .speech(preparation):
             return try loadSpeech(path: path, preparation: preparation, dataset: dataset ?? preparation.dataset,
                                   split: split ?? .test, cacheDirectory: cacheDirectory)
@@ -28,20 +30,20 @@ extension ModelManifest {
             if let split, split != .all {
                 throw ExperimentError("--split \(split.rawValue) applies to image and speech folders; a TU dataset is read whole")
             }
-            return try loadGraphs(path: path, preparation: preparation)
+            return try loadGraphs(path: path, preparation: preparation, maximumOneHotWidth: reading.maximumOneHotWidth)
         case .none:
             throw ExperimentError("this checkpoint's model was trained on features built in code (no recorded input preparation), "
                                   + "so new data cannot be prepared for it")
         }
     }
 
-    private func loadTabular(path: String, encoder: FeatureEncoder) throws -> LabelledInputs {
+    private func loadTabular(path: String, encoder: FeatureEncoder, reading: InputReading) throws -> LabelledInputs {
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw ExperimentError("\(path) is a folder; this checkpoint's model reads a tabular file (--data FILE)")
         }
-        let table = try TabularFileFormat.detect(url).read(url, matching: encoder.schema)
+        let table = try reading.tabularFormat(of: url).read(url, matching: encoder.schema)
         let encoded = try encoder.encode(table)
         guard encoded.featureCount == inputShape.reduce(1, *) else {
             throw ExperimentError("\(path): encodes to \(encoded.featureCount) features, the model reads \(inputShape.reduce(1, *))")
@@ -54,12 +56,13 @@ extension ModelManifest {
                               source: path)
     }
 
-    private func loadGraphs(path: String, preparation: GraphPreparation) throws -> LabelledInputs {
+    private func loadGraphs(path: String, preparation: GraphPreparation, maximumOneHotWidth: Int) throws -> LabelledInputs {
         guard let featureSource = NodeFeatureSource(rawValue: preparation.featureSource) else {
             throw ExperimentError("unknown node-feature source '\(preparation.featureSource)' in the checkpoint")
         }
         let source = try GraphDatasetSource(directory: URL(fileURLWithPath: path),
-                                            options: TUDatasetOptions(nodeFeatures: featureSource, maxDegree: preparation.maxDegree))
+                                            options: TUDatasetOptions(nodeFeatures: featureSource, maxDegree: preparation.maxDegree,
+                                                                      maximumOneHotWidth: maximumOneHotWidth))
         let d = source.dataset
         guard d.nodeLabelValues == preparation.nodeLabelValues else {
             throw ExperimentError("\(path): node labels \(d.nodeLabelValues) differ from the checkpoint's \(preparation.nodeLabelValues), "
@@ -75,7 +78,8 @@ extension ModelManifest {
                               source: path, graphs: source)
     }
 
-    private func loadImages(path: String, preparation: ImagePreparation, dataset: String, split: InferenceSplit) throws -> LabelledInputs {
+    private func loadImages(path: String, preparation: ImagePreparation, dataset: String, split: InferenceSplit,
+                            maximumDecompressedBytes: Int?) throws -> LabelledInputs {
         guard let kind = ImageSource.Kind(rawValue: dataset) else {
             throw ExperimentError("--dataset \(dataset) is not an image layout; this checkpoint's model reads images "
                                   + "(\(ImageSource.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -83,7 +87,8 @@ extension ModelManifest {
         let url = URL(fileURLWithPath: path)
         func load(_ part: ImageDatasetSplit) throws -> ImageDataset {
             switch kind {
-            case .fashionMNIST, .mnist: return try MNISTLoader.load(directory: url, split: part)
+            case .fashionMNIST, .mnist:
+                return try MNISTLoader.load(directory: url, split: part, maximumDecompressedBytes: maximumDecompressedBytes)
             case .cifar10: return try CIFARLoader.loadCIFAR10(directory: url, split: part)
             case .cifar100: return try CIFARLoader.loadCIFAR100(directory: url, split: part)
             }

@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 import MixupTraining
 import Yams
@@ -165,7 +166,7 @@ extension SweepGrid {
     public static func load(path: String) throws -> SweepGrid {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SweepGridError("\(path): cannot read the grid file (\(error.localizedDescription))")
+            throw SweepGridError("\(path): cannot read the grid file (\(FileReadFailure.reason(path, error)))")
         }
         return try parse(text, file: path)
     }

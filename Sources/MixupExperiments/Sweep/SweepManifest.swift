@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 import MixupTraining
 
@@ -43,7 +44,11 @@ public struct SweepManifest: Codable, Equatable, Sendable {
     /// Writes the manifest, or checks that the one already there describes the same runs (a
     /// different grid in the same directory is refused, so finished runs are never mixed up).
     public func writeOrCheck(in directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SweepGridError("\(directory.path): cannot create the sweep folder: \(FileSystemFailure.reason(directory.path, error))")
+        }
         let url = Self.url(in: directory)
         if FileManager.default.fileExists(atPath: url.path) {
             let existing = try Self.read(from: directory)
@@ -57,7 +62,9 @@ public struct SweepManifest: Codable, Equatable, Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: url, options: .atomic)
+        do { try encoder.encode(self).write(to: url, options: .atomic) } catch {
+            throw SweepGridError("\(url.path): cannot write the sweep manifest: \(FileSystemFailure.reason(url.path, error))")
+        }
     }
 
     /// The run directory of `run`.

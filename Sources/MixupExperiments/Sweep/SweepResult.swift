@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 import MixupTraining
 
@@ -73,7 +74,7 @@ public struct SweepResult: Sendable {
     static func readMetrics(_ file: URL) throws -> [EpochMetrics] {
         let text: String
         do { text = try String(contentsOf: file, encoding: .utf8) } catch {
-            throw SweepGridError("\(file.path): cannot read (\(error.localizedDescription))")
+            throw SweepGridError("\(file.path): cannot read (\(FileReadFailure.reason(file.path, error)))")
         }
         var metrics: [EpochMetrics] = []
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {

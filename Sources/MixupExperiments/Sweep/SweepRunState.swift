@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -64,9 +65,12 @@ public final class SweepLock {
 
     /// Takes the lock, waiting for the current holder if `wait` (else throws when it is held).
     public init(_ url: URL, wait: Bool) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let folder = url.deletingLastPathComponent()
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw SweepGridError("\(folder.path): cannot create the lock folder: \(FileSystemFailure.reason(folder.path, error))")
+        }
         fd = open(url.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SweepGridError("\(url.path): cannot open the run lock (errno \(errno))") }
+        guard fd >= 0 else { throw SweepGridError("\(url.path): cannot open the run lock (\(String(cString: strerror(errno))))") }
         if flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
             let code = errno
             close(fd)

@@ -131,8 +131,8 @@ func writeAblation(sweep: URL) throws {
     let selection = SweepSelection(results)
     let table = SweepReport.markdown(selection)
     print("\n" + table)
-    try SweepReport.csv(selection).write(to: sweep.appendingPathComponent("ablation.csv"), atomically: true, encoding: .utf8)
-    try (table + "\n").write(to: sweep.appendingPathComponent("ablation.md"), atomically: true, encoding: .utf8)
+    try OutputFiles.write(SweepReport.csv(selection), to: sweep.appendingPathComponent("ablation.csv"))
+    try OutputFiles.write(table + "\n", to: sweep.appendingPathComponent("ablation.md"))
     print("\nwrote \(sweep.path)/ablation.md and ablation.csv (test error at the best-validation epoch and at the last epoch; "
           + "mean ± sample std over seeds); `mixuplab collect \(sweep.path)` adds LaTeX and plots; for grids over α and η use `mixuplab sweep`")
 }

@@ -23,18 +23,18 @@ struct Collect: ParsableCommand {
         guard !results.isEmpty else { throw ValidationError("\(sweep.path): no complete runs to collect") }
         let outURL = out.map { URL(fileURLWithPath: $0) } ?? sweep.appendingPathComponent("collected")
         let plotsURL = outURL.appendingPathComponent("plots")
-        try FileManager.default.createDirectory(at: plotsURL, withIntermediateDirectories: true)
+        try OutputFiles.createFolder(plotsURL)
         let selection = SweepSelection(results)
         let markdown = SweepReport.markdown(selection)
-        try (markdown + "\n").write(to: outURL.appendingPathComponent("table.md"), atomically: true, encoding: .utf8)
-        try SweepReport.csv(selection).write(to: outURL.appendingPathComponent("table.csv"), atomically: true, encoding: .utf8)
-        try (SweepReport.latex(selection) + "\n").write(to: outURL.appendingPathComponent("table.tex"), atomically: true, encoding: .utf8)
+        try OutputFiles.write(markdown + "\n", to: outURL.appendingPathComponent("table.md"))
+        try OutputFiles.write(SweepReport.csv(selection), to: outURL.appendingPathComponent("table.csv"))
+        try OutputFiles.write(SweepReport.latex(selection) + "\n", to: outURL.appendingPathComponent("table.tex"))
         print(markdown)
         if !missing.isEmpty { print("\n(\(missing.count) run(s) not complete and left out)") }
         print("\nwrote \(outURL.path)/table.{md,csv,tex}")
         for plot in SweepReport.plots(results) {
             let url = plotsURL.appendingPathComponent(plot.name)
-            try plot.svg.write(to: url, atomically: true, encoding: .utf8)
+            try OutputFiles.write(plot.svg, to: url)
             print("plot: \(url.path)")
         }
     }

@@ -62,12 +62,12 @@ struct CompareQ: ParsableCommand {
         let header = "## compare-q: \(spec.data.name), \(method.rawValue), \(conditions), \(result.sampleCount) training points\n\n"
         print("\n" + header + table)
         let dir = URL(fileURLWithPath: out)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try (header + table + "\n").write(to: dir.appendingPathComponent("compare-q.md"), atomically: true, encoding: .utf8)
-        try QComparisonReport.summaryCSV(result).write(to: dir.appendingPathComponent("compare-q.csv"), atomically: true, encoding: .utf8)
-        try QComparisonReport.samplesCSV(result).write(to: dir.appendingPathComponent("compare-q-samples.csv"), atomically: true, encoding: .utf8)
-        try QComparisonReport.scatter(result, title: "q̄ vs q — \(spec.data.name), \(conditions)")
-            .write(to: dir.appendingPathComponent("compare-q.svg"))
+        try OutputFiles.createFolder(dir)
+        try OutputFiles.write(header + table + "\n", to: dir.appendingPathComponent("compare-q.md"))
+        try OutputFiles.write(QComparisonReport.summaryCSV(result), to: dir.appendingPathComponent("compare-q.csv"))
+        try OutputFiles.write(QComparisonReport.samplesCSV(result), to: dir.appendingPathComponent("compare-q-samples.csv"))
+        try OutputFiles.write(QComparisonReport.scatter(result, title: "q̄ vs q — \(spec.data.name), \(conditions)"),
+                              to: dir.appendingPathComponent("compare-q.svg"))
         print("\nwrote \(dir.path)/compare-q.{md,csv,svg} and compare-q-samples.csv")
     }
 }

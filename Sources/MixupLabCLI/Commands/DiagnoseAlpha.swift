@@ -41,10 +41,10 @@ struct DiagnoseAlpha: ParsableCommand {
         study.sampleSeed = seed
         let points = try study.run(run)
         let dir = URL(fileURLWithPath: out)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try AlphaDiagnosticsReport.csv(points).write(to: dir.appendingPathComponent("alpha.csv"), atomically: true, encoding: .utf8)
-        try AlphaDiagnosticsReport.plot(points, title: "min α over k, i — \(spec.data.name), \(method.rawValue), \(spec.model.summary)")
-            .write(to: dir.appendingPathComponent("alpha.svg"))
+        try OutputFiles.createFolder(dir)
+        try OutputFiles.write(AlphaDiagnosticsReport.csv(points), to: dir.appendingPathComponent("alpha.csv"))
+        try OutputFiles.write(AlphaDiagnosticsReport.plot(points, title: "min α over k, i — \(spec.data.name), \(method.rawValue), \(spec.model.summary)"),
+                              to: dir.appendingPathComponent("alpha.svg"))
         let negative = points.filter { $0.minimum < 0 }
         print("\n\(points.count) measurements; min α < 0 at \(negative.count) of them"
               + (negative.last.map { ", last at iteration \($0.iteration)" } ?? ""))

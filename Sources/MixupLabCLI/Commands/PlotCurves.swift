@@ -67,8 +67,8 @@ struct PlotCurves: ParsableCommand {
             let plotTitle = title.map { metrics.count > 1 ? "\($0) (\(m.rawValue))" : $0 } ?? "\(name) per epoch"
             let url = outputURL(for: m, several: metrics.count > 1)
             let plot = try MetricsCurves.plot(groups, metric: m, columns: columns, bands: bandSplits, title: plotTitle)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try plot.write(to: url)
+            try OutputFiles.createFolder(url.deletingLastPathComponent())
+            try OutputFiles.write(plot, to: url)
             let banded = groups.filter { $0.members.count > 1 }.count
             print("wrote \(url.path) (\(loaded.count) runs as \(groups.count) curves per split, \(banded) with mean ± std bands)")
         }

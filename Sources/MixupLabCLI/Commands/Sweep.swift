@@ -91,9 +91,9 @@ struct SweepStart: ParsableCommand {
         script.memory = mem
         script.cpusPerTask = cpusPerTask ?? threadsPerWorker
         let slurmDir = sweep.appendingPathComponent("slurm")
-        try FileManager.default.createDirectory(at: slurmDir, withIntermediateDirectories: true)
+        try OutputFiles.createFolder(slurmDir)
         let scriptURL = slurmDir.appendingPathComponent("sweep.sbatch")
-        try script.text.write(to: scriptURL, atomically: true, encoding: .utf8)
+        try OutputFiles.write(script.text, to: scriptURL)
         print("wrote \(scriptURL.path): \(script.taskCount) array task(s) × \(script.runsPerTask) run(s), \(script.cpusPerTask) CPU(s) each")
         if noSubmit { return }
         let output = try runTool("sbatch", ["--parsable", scriptURL.path])
@@ -101,7 +101,7 @@ struct SweepStart: ParsableCommand {
         let job = output.text.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         let jobs = slurmDir.appendingPathComponent("jobs.txt")
         let previous = (try? String(contentsOf: jobs, encoding: .utf8)) ?? ""
-        try (previous + job + "\n").write(to: jobs, atomically: true, encoding: .utf8)
+        try OutputFiles.write(previous + job + "\n", to: jobs)
         print("submitted job array \(job); follow it with: mixuplab sweep status \(sweep.path)")
     }
 }

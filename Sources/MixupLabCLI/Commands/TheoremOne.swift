@@ -69,11 +69,11 @@ struct TheoremOne: ParsableCommand {
         print("\n" + header + table)
         print(String(format: "\ntraining and study took %.1f s", (ContinuousClock.now - started).seconds))
         let dir = URL(fileURLWithPath: out)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try (header + table + "\n").write(to: dir.appendingPathComponent("theorem1.md"), atomically: true, encoding: .utf8)
-        try TheoremOneReport.csv(rows).write(to: dir.appendingPathComponent("theorem1.csv"), atomically: true, encoding: .utf8)
-        try TheoremOneReport.plot(rows, title: "Theorem 1 truncation error — \(spec.data.name), \(spec.model.summary)")
-            .write(to: dir.appendingPathComponent("theorem1.svg"))
+        try OutputFiles.createFolder(dir)
+        try OutputFiles.write(header + table + "\n", to: dir.appendingPathComponent("theorem1.md"))
+        try OutputFiles.write(TheoremOneReport.csv(rows), to: dir.appendingPathComponent("theorem1.csv"))
+        try OutputFiles.write(TheoremOneReport.plot(rows, title: "Theorem 1 truncation error — \(spec.data.name), \(spec.model.summary)"),
+                              to: dir.appendingPathComponent("theorem1.svg"))
         print("wrote \(dir.path)/theorem1.{md,csv,svg}")
     }
 }

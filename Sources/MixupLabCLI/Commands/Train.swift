@@ -99,7 +99,8 @@ func runTraining(_ options: ExperimentOptions, method: Method, seed: UInt64, run
     let recorded = FileManager.default.fileExists(atPath: directory.configURL.path)
     if resume {
         if recorded {
-            let saved = try RunRecord.read(from: directory.configURL)
+            var saved = try RunRecord.read(from: directory.configURL)
+            saved.options = saved.options.map(RenamedFlags.upgrading)   // `no-bias: true` of older records is `bias: false`
             let differences = saved.differences(from: record, ignoring: Train.resumableOptions)
             guard differences.isEmpty else {
                 throw ValidationError("--resume: \(directory.configURL.path) records another run; these settings differ "

@@ -28,6 +28,8 @@ public struct CheckpointInputOptions: ParsableArguments {
     /// Whether to use the weight average instead of the raw weights (`--ema`).
     @Flag(help: "Use the run's moving average of the weights (trained with --ema) instead of the raw weights.")
     public var ema = false
+    /// `--delimiter` and the input budgets, as `train` reads its data.
+    @OptionGroup public var reading: InputReadingOptions
 
     /// Required by `ParsableArguments`.
     public init() {}
@@ -42,16 +44,18 @@ public struct CheckpointInputOptions: ParsableArguments {
                 throw ValidationError("--cache-dir applies to speech checkpoints; this one reads \(model.manifest.input.domain)")
             }
         }
-        let inputs = try model.manifest.loadInputs(path: path, dataset: dataset, split: split, cacheDirectory: cacheDir)
+        if let domain = DatasetKind.Domain(rawValue: model.manifest.input.domain) {
+            let layout = dataset ?? model.manifest.input.layout ?? domain.rawValue
+            try reading.checkApplicability(domain: domain, dataset: layout,
+                                           context: dataset.map { "--dataset \($0)" } ?? "this checkpoint reads \(layout)")
+        }
+        let inputs = try model.manifest.loadInputs(path: path, dataset: dataset, split: split, cacheDirectory: cacheDir,
+                                                   reading: try reading.inputReading())
         return (model, inputs)
     }
 }
 
-/// Writes `text` to `path` atomically, naming the file when it cannot.
+/// Writes `text` to `path` atomically, naming the file and the system's reason when it cannot.
 func writeOutput(_ text: String, to path: String) throws {
-    do {
-        try text.write(to: URL(fileURLWithPath: path), atomically: true, encoding: .utf8)
-    } catch {
-        throw ValidationError("cannot write \(path): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
-    }
+    try OutputFiles.write(text, to: URL(fileURLWithPath: path))
 }

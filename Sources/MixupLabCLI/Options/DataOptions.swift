@@ -46,18 +46,9 @@ public struct DataOptions: ParsableArguments {
     /// `--validation-size N|F`: examples held out for validation (count or fraction; 0 = none).
     @Option(help: "Examples held out of training for validation: a count (500) or a fraction (0.1); 0 = no validation split; tabular hold-outs are stratified, so a count is met up to rounding per class. Default: 15 % (tabular), 5,000 (images, as in the paper), 10 % (fsdd); speech-commands uses its official list; not for graphs.")
     public var validationSize: String?
-    /// `--delimiter`: separator of delimiter-separated tabular files (nil: detected).
-    @Option(help: "Tabular: field separator of delimiter-separated files: a single character, 'tab', or 'space' (runs of spaces/tabs). Default: detected from the first lines (',', ';', tab, else whitespace).")
-    public var delimiter: String?
-    /// `--max-features`: budget of columns per row and encoded features of tabular data.
-    @Option(help: "Tabular: most columns per row and encoded features (one-hot included); wider data is refused before it is allocated. Default 100000.")
-    public var maxFeatures: Int?
-    /// `--max-one-hot`: budget of distinct TU node labels one-hot encoded.
-    @Option(help: "Graphs: most distinct node labels one-hot encoded; more are refused before the feature matrix is built. Default 1000.")
-    public var maxOneHot: Int?
-    /// `--max-decompressed-bytes`: budget of bytes a gzip IDX file may inflate to.
-    @Option(help: "MNIST/Fashion-MNIST: most bytes a gzip IDX file may inflate to; a header promising more is refused before reading. Default: max(256 MiB, 64 × the compressed size).")
-    public var maxDecompressedBytes: Int?
+    /// `--delimiter`, `--max-features`, `--max-one-hot`, `--max-decompressed-bytes`: how files are read
+    /// and the budgets they are read under (shared with `evaluate`/`predict`).
+    @OptionGroup public var reading: InputReadingOptions
 
     public init() {}
 
@@ -86,19 +77,8 @@ public struct DataOptions: ParsableArguments {
         if (folds != nil || fold != nil) && domain != .graphs { try refuse("--folds/--fold", "apply to graph datasets only") }
         if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be ≥ 1, got \(trainLimit)") }
         if validationSize != nil && domain == .graphs { try refuse("--validation-size", "does not apply to graph cross-validation (it has no validation split)") }
-        if delimiter != nil && domain != .tabular { try refuse("--delimiter", "applies to tabular files only") }
-        if maxFeatures != nil && domain != .tabular { try refuse("--max-features", "applies to tabular files only") }
-        if maxOneHot != nil && domain != .graphs { try refuse("--max-one-hot", "applies to TU graph datasets only") }
-        if maxDecompressedBytes != nil && dataset != .mnist && dataset != .fashionMNIST {
-            try refuse("--max-decompressed-bytes", "applies to the gzip IDX files of mnist and fashion-mnist only")
-        }
-        if let maxFeatures, maxFeatures < 1 { throw ValidationError("--max-features must be ≥ 1, got \(maxFeatures)") }
-        if let maxOneHot, maxOneHot < 1 { throw ValidationError("--max-one-hot must be ≥ 1, got \(maxOneHot)") }
-        if let maxDecompressedBytes, maxDecompressedBytes < 1 {
-            throw ValidationError("--max-decompressed-bytes must be ≥ 1, got \(maxDecompressedBytes)")
-        }
+        try reading.checkApplicability(domain: domain, dataset: dataset.rawValue, context: "--dataset \(dataset.rawValue)")
         _ = try parsedValidationSize()
-        _ = try parsedDelimiter()
         if let folds, folds < 2 { throw ValidationError("--folds must be ≥ 2, got \(folds)") }
         if let fold, fold < 1 || fold > (folds ?? 10) {
             throw ValidationError("--fold must be in 1…\(folds ?? 10), got \(fold)")
@@ -111,30 +91,17 @@ public struct DataOptions: ParsableArguments {
         do { return try ValidationSize(parsing: validationSize) } catch { throw ValidationError("\(error)") }
     }
 
-    /// `--delimiter` as the reader's separator (`" "` for whitespace; nil when absent: detect).
-    public func parsedDelimiter() throws -> Character? {
-        guard let delimiter else { return nil }
-        switch delimiter.lowercased() {
-        case "tab", "\\t", "\t": return "\t"
-        case "space", "whitespace", " ": return " "
-        default:
-            guard delimiter.count == 1, let c = delimiter.first, c.isASCII, c != "\"" else {
-                throw ValidationError("--delimiter must be one ASCII character other than '\"', 'tab' or 'space', got '\(delimiter)'")
-            }
-            return c
-        }
-    }
-
     /// Reads the dataset and checks it is usable (see `LoadedSplits.validate`) before any model is built.
     public func load() throws -> ExperimentData {
         try checkApplicability()
         var loaded: LoadedSplits
         let validation = try parsedValidationSize()
+        let reading = try self.reading.inputReading()
         switch dataset {
         case .tu:
             guard let data else { throw ValidationError("--dataset tu needs --data DIR (a TU dataset folder, e.g. ../shared/data/graphs/MUTAG)") }
             var options = TUDatasetOptions()
-            if let maxOneHot { options.maximumOneHotWidth = maxOneHot }
+            options.maximumOneHotWidth = reading.maximumOneHotWidth
             let source = try GraphDatasetSource(directory: URL(fileURLWithPath: data), options: options)
             guard source.classCount >= 2 else {
                 throw ExperimentError("\(data): all \(source.graphCount) graphs carry one class label; classification needs at least 2")
@@ -143,8 +110,8 @@ public struct DataOptions: ParsableArguments {
         case .tabular:
             var source = TabularSource(path: data ?? "Data/cmc/contraceptive.dat", testPath: testData, splitSeed: splitSeed)
             source.validationSize = validation
-            source.delimiter = try parsedDelimiter()
-            if let maxFeatures { source.maximumFeatureCount = maxFeatures }
+            source.delimiter = reading.delimiter
+            source.maximumFeatureCount = reading.maximumFeatureCount
             loaded = try source.load()
         case .fashionMNIST, .mnist, .cifar10, .cifar100:
             let kind: ImageSource.Kind = dataset == .fashionMNIST ? .fashionMNIST : dataset == .mnist ? .mnist
@@ -152,7 +119,7 @@ public struct DataOptions: ParsableArguments {
             var source = ImageSource(kind: kind, directory: try directory(default: dataset == .fashionMNIST ? "../shared/data/images/fashion-mnist" : nil))
             source.splitSeed = splitSeed
             source.validationSize = validation
-            source.maximumDecompressedBytes = maxDecompressedBytes
+            source.maximumDecompressedBytes = reading.maximumDecompressedBytes
             loaded = try source.load()
         case .fsdd, .speechCommands:
             var source = SpeechSource(kind: dataset == .fsdd ? .fsdd : .speechCommands,

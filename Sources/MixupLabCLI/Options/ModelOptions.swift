@@ -11,8 +11,9 @@ public struct ModelOptions: ParsableArguments {
     public var hidden: Widths?
     @Option(help: "Activation of MLP and LeNet: relu, gelu, tanh, softplus, sigmoid (default relu).")
     public var activation: Activation?
-    @Flag(help: "Bias-free MLP (with centered data, approximate and exact q then coincide for ReLU).")
-    public var noBias = false
+    /// `--bias/--no-bias`: whether the MLP has biases (`--no-bias`: bias-free, where q and q̄ coincide for ReLU).
+    @Flag(inversion: .prefixedNo, help: "MLP biases; --no-bias makes the MLP bias-free (with centered data, approximate and exact q then coincide for ReLU).")
+    public var bias = true
     @Option(help: "VGG width multiplier (default 1, the paper's widths; 0.25 is a CPU-sized variant).")
     public var widthMultiplier: Double?
     @Option(help: "PreActResNet base width (default 64 as in §3.1, ≈ 11 M parameters for ResNet-18; 16 is a CPU-sized variant, 0.7 M).")
@@ -23,10 +24,12 @@ public struct ModelOptions: ParsableArguments {
     public var ginHidden: Int?
     @Option(help: "GIN readout: concat (sums of all layers) or last (default concat).")
     public var readout: GINReadout?
-    @Flag(help: "GIN: learn ε (GIN-ε) instead of GIN-0.")
+    /// `--[no-]learn-epsilon`: GIN-ε instead of GIN-0.
+    @Flag(inversion: .prefixedNo, help: "GIN: learn ε (GIN-ε) instead of GIN-0.")
     public var learnEpsilon = false
-    @Flag(help: "GIN: leave out batch normalization.")
-    public var noBatchNorm = false
+    /// `--batch-norm/--no-batch-norm`: whether GIN layers have batch normalization.
+    @Flag(inversion: .prefixedNo, help: "GIN: batch normalization in every layer; --no-batch-norm leaves it out.")
+    public var batchNorm = true
 
     public init() {}
 
@@ -38,13 +41,13 @@ public struct ModelOptions: ParsableArguments {
             throw ValidationError("\(option) applies to \(models), not --model \(kind.rawValue)")
         }
         if hidden != nil && kind != .mlp { try refuse("--hidden", "--model mlp") }
-        if noBias && kind != .mlp { try refuse("--no-bias", "--model mlp") }
+        if !bias && kind != .mlp { try refuse("--no-bias", "--model mlp") }
         if activation != nil && kind != .mlp && kind != .lenet { try refuse("--activation", "mlp and lenet") }
         if widthMultiplier != nil && kind != .vgg11 && kind != .vgg13 { try refuse("--width-multiplier", "vgg11 and vgg13") }
         if baseWidth != nil && ![.preactresnet18, .preactresnet34, .preactresnet50].contains(kind) {
             try refuse("--base-width", "the preactresnet models")
         }
-        if (ginLayers != nil || ginHidden != nil || readout != nil || learnEpsilon || noBatchNorm) && kind != .gin {
+        if (ginLayers != nil || ginHidden != nil || readout != nil || learnEpsilon || !batchNorm) && kind != .gin {
             try refuse("--gin-layers/--gin-hidden/--readout/--learn-epsilon/--no-batch-norm", "--model gin")
         }
         if domain == .graphs && kind != .gin {
@@ -57,7 +60,7 @@ public struct ModelOptions: ParsableArguments {
         var spec = ModelSpec(kind: kind)
         if let hidden { spec.hiddenWidths = hidden.values }
         spec.activation = activation ?? defaultActivation
-        spec.bias = !noBias
+        spec.bias = bias
         if let widthMultiplier {
             guard widthMultiplier > 0, widthMultiplier.isFinite else { throw ValidationError("--width-multiplier must be positive") }
             spec.widthMultiplier = widthMultiplier
@@ -76,7 +79,7 @@ public struct ModelOptions: ParsableArguments {
         }
         if let readout { spec.gin.readout = readout }
         spec.gin.learnsEpsilon = learnEpsilon
-        spec.gin.batchNorm = !noBatchNorm
+        spec.gin.batchNorm = batchNorm
         return spec
     }
 }

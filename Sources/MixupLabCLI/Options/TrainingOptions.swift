@@ -44,7 +44,8 @@ public struct TrainingOptions: ParsableArguments {
     public var lr: Double?
     @Option(parsing: .unconditional, help: "SGD momentum (default 0.9).")
     public var momentum: Double?
-    @Flag(help: "Nesterov momentum (SGD).")
+    /// `--[no-]nesterov`: Nesterov momentum for SGD.
+    @Flag(inversion: .prefixedNo, help: "Nesterov momentum (SGD).")
     public var nesterov = false
     @Option(parsing: .unconditional, help: "Weight decay (L2 for SGD/Adam, decoupled for AdamW; default 1e-4 for images, 0.01 for AdamW, else 0).")
     public var weightDecay: Double?

@@ -20,7 +20,7 @@ struct LocalWorkers {
         let complete = total - pending.count
         print("\(complete) of \(total) runs complete; \(pending.count) to run on \(workers) worker(s) × \(threads) thread(s)")
         guard !pending.isEmpty else { return [] }
-        try FileManager.default.createDirectory(at: sweep.appendingPathComponent("logs"), withIntermediateDirectories: true)
+        try OutputFiles.createFolder(sweep.appendingPathComponent("logs"))
         let state = SharedProgress()
         let started = Date()
         let group = DispatchGroup()

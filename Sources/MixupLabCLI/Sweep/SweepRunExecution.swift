@@ -26,7 +26,7 @@ func executeSweepRun(_ run: SweepRun, of manifest: SweepManifest, sweep: URL, th
         // Killed before its first checkpoint: nothing to keep.
         try fm.removeItem(at: dir)
     }
-    try fm.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try OutputFiles.createFolder(dir.deletingLastPathComponent())
     _ = try PluginLoader.load(manifest.plugins)
     guard fm.changeCurrentDirectoryPath(manifest.workingDirectory) else {
         throw ValidationError("\(manifest.workingDirectory): cannot enter the sweep's working directory (sweep.json)")

@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 
 /// A run directory that cannot be created, locked, read or written: the message names the file and
@@ -9,14 +10,15 @@ public struct RunDirectoryError: Error, CustomStringConvertible, Equatable {
     /// An error with its full message.
     public init(_ description: String) { self.description = description }
 
-    /// Wraps `error` (often a Foundation `CocoaError` without a path) with the file and the action.
+    /// Wraps `error` (often a Foundation `CocoaError` without a path) with the file and the action; the
+    /// cause is the operating system's reason (`FileSystemFailure`), never Foundation's generic sentence.
     static func wrapping(_ error: Error, _ path: String, _ action: String) -> RunDirectoryError {
         if let error = error as? RunDirectoryError { return error }
         let cause: String
-        if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError {
-            cause = underlying.localizedDescription
-        } else if let decoding = error as? DecodingError {
+        if let decoding = error as? DecodingError {
             cause = RunDirectoryError.describe(decoding)
+        } else if error is CocoaError || error is POSIXError || (error as NSError).domain == NSPOSIXErrorDomain {
+            cause = FileSystemFailure.reason(path, error)
         } else {
             cause = "\(error)"
         }

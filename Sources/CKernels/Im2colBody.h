@@ -101,20 +101,6 @@ static inline __attribute__((always_inline)) void IM_HELPER(crop)(IM_T *restrict
     }
 }
 
-// Asks for rows 0, every, 2·every, … < h of the h × w plane at p ahead of use (planes of successive
-// items lie C planes apart, on another page, where the hardware prefetcher does not follow).
-static inline __attribute__((always_inline)) void IM_HELPER(prefetch)(const IM_T *p, long h, long w, long every,
-                                                                      int forWriting) {
-    long line = 64 / (long)sizeof(IM_T);
-    if (every == 1) { w *= h; h = 1; }   // one run
-    for (long iy = 0; iy < h; iy += every)
-        for (long q = 0; q < w + line - 1; q += line) {
-            const IM_T *a = p + iy * w + (q < w ? q : w - 1);   // the row's last line too
-            if (forWriting) __builtin_prefetch(a, 1);
-            else __builtin_prefetch(a, 0);
-        }
-}
-
 // Stride 2, unpadded 1×1 fold: d[2j] = 0 + a[j], d[2j + 1] = 0 for the w elements of d.
 static inline __attribute__((always_inline)) void IM_HELPER(spread)(IM_T *restrict d, const IM_T *restrict a, long w) {
     _Pragma("clang loop vectorize(assume_safety)")
@@ -144,8 +130,6 @@ MIXUP_CLONES static void IM_TASK(unfold)(void *context, int task) {
     for (long item = first; item < end; item++) {
         long ch = item / n, sample = item % n;
         const IM_T *xp = x + (sample * c + ch) * h * w;
-        if (item + 1 < end)
-            IM_HELPER(prefetch)(x + ((item + 1) % n * c + (item + 1) / n) * h * w, h, w, pointwise ? s : 1, 0);
         IM_T *out = cols + ch * kh * kw * ld + sample * plane;
         if (pointwise) {
             if (s == 1) IM_HELPER(copy)(out, xp, plane);   // oh = h, ow = w
@@ -205,7 +189,6 @@ MIXUP_CLONES static void IM_TASK(fold)(void *context, int task) {
         long ch = item / n, sample = item % n;
         const IM_T *in = cols + ch * kh * kw * ld + sample * plane;
         IM_T *dp = dx + (sample * c + ch) * h * w;
-        if (item + 1 < end) IM_HELPER(prefetch)(dx + ((item + 1) % n * c + (item + 1) / n) * h * w, h, w, 1, 1);
         if (pointwise) {
             if (s == 1) { IM_HELPER(scatter)(dp, in, plane, 1); continue; }   // oh = h, ow = w
             for (long iy = 0; iy < h; iy++) {

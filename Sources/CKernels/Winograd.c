@@ -56,7 +56,8 @@ static void mark_failed(winograd_job *job) { __atomic_store_n(&job->failed, 1, _
                                                                                                                 \
 /* The input transform of `count` tiles: d[k][j][t] = d_kj of tile t at p[4k + j][t]; writes */                \
 /* V[ξ][t] = (Bᵀ d B)[ξ] for t < count into `out` (matrices xs apart). */                                      \
-static inline void input_tiles_##S(const T *const p[16], T *restrict out, long xs, long count) {                \
+static inline __attribute__((always_inline))                                                                   \
+void input_tiles_##S(const T *const p[16], T *restrict out, long xs, long count) {                             \
     const T *restrict d00 = p[0], *restrict d01 = p[1], *restrict d02 = p[2], *restrict d03 = p[3];            \
     const T *restrict d10 = p[4], *restrict d11 = p[5], *restrict d12 = p[6], *restrict d13 = p[7];            \
     const T *restrict d20 = p[8], *restrict d21 = p[9], *restrict d22 = p[10], *restrict d23 = p[11];          \

@@ -49,12 +49,15 @@ static void mark_failed(winograd_job *job) { __atomic_store_n(&job->failed, 1, _
 #define WINOGRAD_NARROW 8
 // Channels a narrow plane's transforms handle together (their planes of one sample are adjacent).
 #define WINOGRAD_BLOCK 8
+// Filters the weight transform transforms before storing their 16 runs (64 bytes of Float per run).
+#define WINOGRAD_WEIGHT_BLOCK 16
 
 #define WINOGRAD_KERNELS(T, S)                                                                                  \
                                                                                                                 \
 /* The input transform of `count` tiles: d[k][j][t] = d_kj of tile t at p[4k + j][t]; writes */                \
 /* V[ξ][t] = (Bᵀ d B)[ξ] for t < count into `out` (matrices xs apart). */                                      \
-static inline void input_tiles_##S(const T *const p[16], T *restrict out, long xs, long count) {                \
+static inline __attribute__((always_inline))                                                                   \
+void input_tiles_##S(const T *const p[16], T *restrict out, long xs, long count) {                             \
     const T *restrict d00 = p[0], *restrict d01 = p[1], *restrict d02 = p[2], *restrict d03 = p[3];            \
     const T *restrict d10 = p[4], *restrict d11 = p[5], *restrict d12 = p[6], *restrict d13 = p[7];            \
     const T *restrict d20 = p[8], *restrict d21 = p[9], *restrict d22 = p[10], *restrict d23 = p[11];          \
@@ -317,28 +320,38 @@ MIXUP_CLONES static void weight_task_##S(void *context, int task) {             
     const T half = (T)0.5;                                                                                     \
     long first, end;                                                                                           \
     range_of(outputs, task, job->tasks, &first, &end);                                                        \
-    /* Writes run along the innermost index: c for U[ξ][o][c], o for the transposed U[ξ][c][o]. */             \
+    /* Writes run along the innermost index: c for U[ξ][o][c], o for the transposed U[ξ][c][o]. The 16 */      \
+    /* matrices lie O·C apart (1 MB for 512 × 512 in Float), so their lines share cache sets: a block */       \
+    /* of WINOGRAD_WEIGHT_BLOCK filters is transformed into `block` first and then stored as 16 runs, */       \
+    /* each filling whole lines, instead of 16 scattered elements per filter. */                               \
     long outer = transposed ? inputs : end - first, inner = transposed ? end - first : inputs;                 \
     for (long p = 0; p < outer; p++) {                                                                         \
-        for (long q = 0; q < inner; q++) {                                                                     \
-            long o = transposed ? first + q : first + p, c = transposed ? p : q;                               \
-            const T *f = wt + (o * inputs + c) * 9;                                                            \
-            long offset = transposed ? c * outputs + o : o * inputs + c;                                       \
-            T g[9];                                                                                            \
-            for (int k = 0; k < 9; k++) g[k] = transposed ? f[8 - k] : f[k];                                   \
-            /* Rows of G g (4×3), then (G g) Gᵀ along each row. */                                            \
-            T r[12];                                                                                           \
-            for (int j = 0; j < 3; j++) {                                                                      \
-                T g0 = g[j], g1 = g[3 + j], g2 = g[6 + j];                                                     \
-                r[j] = g0; r[3 + j] = half * (g0 + g1 + g2); r[6 + j] = half * (g0 - g1 + g2); r[9 + j] = g2;  \
+        for (long q0 = 0; q0 < inner; q0 += WINOGRAD_WEIGHT_BLOCK) {                                           \
+            long count = inner - q0 < WINOGRAD_WEIGHT_BLOCK ? inner - q0 : WINOGRAD_WEIGHT_BLOCK;              \
+            T block[16][WINOGRAD_WEIGHT_BLOCK];                                                                \
+            for (long k = 0; k < count; k++) {                                                                 \
+                long q = q0 + k, o = transposed ? first + q : first + p, c = transposed ? p : q;               \
+                const T *f = wt + (o * inputs + c) * 9;                                                        \
+                T g[9];                                                                                        \
+                for (int e = 0; e < 9; e++) g[e] = transposed ? f[8 - e] : f[e];                               \
+                /* Rows of G g (4×3), then (G g) Gᵀ along each row. */                                         \
+                T r[12];                                                                                       \
+                for (int j = 0; j < 3; j++) {                                                                  \
+                    T g0 = g[j], g1 = g[3 + j], g2 = g[6 + j];                                                 \
+                    r[j] = g0; r[3 + j] = half * (g0 + g1 + g2); r[6 + j] = half * (g0 - g1 + g2); r[9 + j] = g2;\
+                }                                                                                              \
+                for (int i = 0; i < 4; i++) {                                                                  \
+                    T a = r[3 * i], b = r[3 * i + 1], d = r[3 * i + 2];                                        \
+                    block[4 * i][k] = a;                                                                       \
+                    block[4 * i + 1][k] = half * (a + b + d);                                                  \
+                    block[4 * i + 2][k] = half * (a - b + d);                                                  \
+                    block[4 * i + 3][k] = d;                                                                   \
+                }                                                                                              \
             }                                                                                                  \
-            for (int i = 0; i < 4; i++) {                                                                      \
-                T a = r[3 * i], b = r[3 * i + 1], d = r[3 * i + 2];                                            \
-                u[(4 * i) * stride + offset] = a;                                                              \
-                u[(4 * i + 1) * stride + offset] = half * (a + b + d);                                         \
-                u[(4 * i + 2) * stride + offset] = half * (a - b + d);                                         \
-                u[(4 * i + 3) * stride + offset] = d;                                                          \
-            }                                                                                                  \
+            long o0 = transposed ? first + q0 : first + p, c0 = transposed ? p : q0;                           \
+            long offset = transposed ? c0 * outputs + o0 : o0 * inputs + c0;   /* of filter q0; q0 + k is k later */\
+            for (int xi = 0; xi < 16; xi++)                                                                    \
+                for (long k = 0; k < count; k++) u[xi * stride + offset + k] = block[xi][k];                   \
         }                                                                                                      \
     }                                                                                                          \
 }                                                                                                              \

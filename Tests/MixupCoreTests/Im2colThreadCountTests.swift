@@ -2,7 +2,7 @@ import MixupCore
 import MixupTestSupport
 import XCTest
 
-/// im2col + GEMM splits the unfolding and folding of a chunk's samples over the kernels' threads:
+/// im2col + GEMM splits the unfolding and folding of a chunk's (channel, sample) planes over the kernels' threads:
 /// the convolution and its three adjoints must be bit-identical at 1 and 2 kernel threads (OpenBLAS
 /// pinned to one thread) and match the textbook loops.
 final class Im2colThreadCountTests: XCTestCase {

@@ -171,4 +171,29 @@ void mixup_winograd_weight_adjoint_f32(const float *du, long outputs, long input
 /// The double version of `mixup_winograd_weight_adjoint_f32`.
 void mixup_winograd_weight_adjoint_f64(const double *du, long outputs, long inputs, double *dw, int threads);
 
+// MARK: im2col (Im2col.c)
+// A convolution as a GEMM: the windows (kh × kw taps, `stride` along both axes, `pad` zero rows and
+// columns on every side) of x [samples, channels, h, w] unfolded into the patch matrix
+// cols [channels·kh·kw, samples·oh·ow] with oh = (h + 2·pad − kh)/stride + 1 (likewise ow): row
+// (c·kh + ki)·kw + kj, column (s·oh + oy)·ow + ox. `threads` tasks split the (sample, channel)
+// planes on the kernels' pool, each element written by one task: identical results for every
+// count. Both return 0, −1 if scratch memory ran out, −2 (nothing written) for a geometry with a
+// negative size, kernel or stride < 1, or a window larger than the padded plane.
+
+/// cols[(c·kh + ki)·kw + kj][(s·oh + oy)·ow + ox] = x[s, c, oy·stride − pad + ki, ox·stride − pad + kj],
+/// 0 where that falls outside x: the im2col unfolding, writing every element of cols.
+int mixup_im2col_unfold_f32(const float *x, long samples, long channels, long h, long w, long kh, long kw,
+                            long stride, long pad, float *cols, int threads);
+/// The double version of `mixup_im2col_unfold_f32`.
+int mixup_im2col_unfold_f64(const double *x, long samples, long channels, long h, long w, long kh, long kw,
+                            long stride, long pad, double *cols, int threads);
+
+/// dx = the adjoint of the unfolding applied to cols (col2im): every element of dx [samples, channels,
+/// h, w] is written, as 0 plus the entries of cols unfolded from it in row order (ki, then kj).
+int mixup_im2col_fold_f32(const float *cols, long samples, long channels, long h, long w, long kh, long kw,
+                          long stride, long pad, float *dx, int threads);
+/// The double version of `mixup_im2col_fold_f32`.
+int mixup_im2col_fold_f64(const double *cols, long samples, long channels, long h, long w, long kh, long kw,
+                          long stride, long pad, double *dx, int threads);
+
 #endif

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The geometry of a 2-D sliding window over an NCHW tensor: what convolution and pooling share.
 ///
 /// Output extents follow PyTorch: ⌊(H + 2·padding − kernel) / stride⌋ + 1.
@@ -39,118 +41,51 @@ public struct WindowGeometry: Equatable, Sendable {
 
 // MARK: im2col / col2im
 
-/// Unfolds samples `start ..< start + n` of the batch at `x` side by side into `cols` (row stride
-/// n·OH·OW), the samples split over `threads` kernel threads — each writes only its own columns.
+/// Unfolds samples `start ..< start + n` of the batch at `x` side by side into `cols`
+/// `[C·kh·kw, n·OH·OW]` (`mixup_im2col_unfold_*` in CKernels/Im2col.c), split over up to `threads`
+/// kernel threads by (channel, sample) plane — each writes only its own entries.
 @inline(__always)
 func unfoldChunk<T: TensorScalar>(_ x: UnsafePointer<T>, samples start: Int, count n: Int, _ g: WindowGeometry,
                                   into cols: UnsafeMutablePointer<T>, threads: Int) {
-    let plane = g.outputPlane, tasks = min(threads, n)
-    kernelParallelFor(tasks) { task in
-        for s in kernelTaskRange(n, task: task, of: tasks) {
-            unfoldPatches(x + (start + s) * g.channels * g.inputPlane, g, into: cols + s * plane, rowStride: n * plane)
-        }
-    }
+    let source = x + start * g.channels * g.inputPlane, tasks = Int32(im2colTasks(g, samples: n, threads: threads))
+    let status = T.self == Float.self
+        ? mixup_im2col_unfold_f32(rebound(source, Float.self), n, g.channels, g.height, g.width, g.kernelHeight,
+                                  g.kernelWidth, g.stride, g.padding, rebound(cols, Float.self), tasks)
+        : mixup_im2col_unfold_f64(rebound(source, Double.self), n, g.channels, g.height, g.width, g.kernelHeight,
+                                  g.kernelWidth, g.stride, g.padding, rebound(cols, Double.self), tasks)
+    precondition(status == 0, "im2col unfold of \(g): " + (status == -1 ? "out of memory for a plane's scratch" : "invalid geometry"))
 }
 
-/// Unfolds one sample `[C, H, W]` into the patch matrix `[C·kh·kw, OH·OW]` whose rows start
-/// `rowStride` apart (so several samples can sit side by side in one GEMM operand).
-@_specialize(where T == Float)
-@_specialize(where T == Double)
-func unfoldPatches<T: TensorScalar>(_ x: UnsafePointer<T>, _ g: WindowGeometry,
-                                    into cols: UnsafeMutablePointer<T>, rowStride: Int) {
-    let oh = g.outputHeight, ow = g.outputWidth, s = g.stride, p = g.padding
-    let h = g.height, w = g.width
-    var row = 0
-    for c in 0..<g.channels {
-        let plane = x + c * h * w
-        for ki in 0..<g.kernelHeight {
-            for kj in 0..<g.kernelWidth {
-                let dst = cols + row * rowStride
-                let (lo, hi) = validColumns(kj, g)
-                if s == 1 && ow == w {
-                    // "Same"-width rows (e.g. 5×5 with padding 2): the valid output rows read one
-                    // contiguous run of the plane shifted by (ki − p, kj − p); copy it in one
-                    // loop, then zero the columns that fell off the left/right edge.
-                    let oy0 = Swift.max(0, p - ki), oy1 = Swift.min(oh, h + p - ki)
-                    if oy1 > oy0 && hi > lo {
-                        for q in 0..<(oy0 * ow) { dst[q] = 0 }
-                        let first = oy0 * ow + lo, last = (oy1 - 1) * ow + hi   // in-bounds reads only
-                        let shift = (ki - p) * w + (kj - p)
-                        for q in first..<last { dst[q] = plane[q + shift] }
-                        for oy in oy0..<oy1 {
-                            let out = dst + oy * ow
-                            for ox in 0..<lo { out[ox] = 0 }
-                            for ox in hi..<ow { out[ox] = 0 }
-                        }
-                        for q in (oy1 * ow)..<(oh * ow) { dst[q] = 0 }
-                    } else {
-                        for q in 0..<(oh * ow) { dst[q] = 0 }
-                    }
-                    row += 1
-                    continue
-                }
-                for oy in 0..<oh {
-                    let iy = oy * s - p + ki
-                    let out = dst + oy * ow
-                    if iy < 0 || iy >= h {
-                        out.update(repeating: 0, count: ow)
-                        continue
-                    }
-                    let src = plane + iy * w - p + kj
-                    // Plain loops, not memmove/memset: rows are a few dozen elements, where
-                    // the call overhead dominates; unit stride gets its own vectorisable loop.
-                    for ox in 0..<lo { out[ox] = 0 }
-                    if s == 1 {
-                        for ox in lo..<hi { out[ox] = src[ox] }
-                    } else {
-                        for ox in lo..<hi { out[ox] = src[ox * s] }
-                    }
-                    for ox in hi..<ow { out[ox] = 0 }
-                }
-                row += 1
-            }
-        }
-    }
-}
-
-/// The output columns `lo..<hi` whose input column ox·stride − padding + kj lies inside the image.
+/// The adjoint of `unfoldChunk`: writes samples `start ..< start + n` of `dx` (every element, 0 where
+/// no window reads it) from the patch-matrix gradient `cols` `[C·kh·kw, n·OH·OW]`
+/// (`mixup_im2col_fold_*`), each element the sum of its entries in tap order.
 @inline(__always)
-func validColumns(_ kj: Int, _ g: WindowGeometry) -> (Int, Int) {
-    let s = g.stride, first = g.padding - kj, last = g.width - 1 + g.padding - kj
-    let lo = first > 0 ? Swift.min(g.outputWidth, (first + s - 1) / s) : 0
-    let hi = last >= 0 ? Swift.min(g.outputWidth, last / s + 1) : 0
-    return (lo, Swift.max(lo, hi))
+func foldChunk<T: TensorScalar>(_ cols: UnsafePointer<T>, samples start: Int, count n: Int, _ g: WindowGeometry,
+                                into dx: UnsafeMutablePointer<T>, threads: Int) {
+    let target = dx + start * g.channels * g.inputPlane, tasks = Int32(im2colTasks(g, samples: n, threads: threads))
+    let status = T.self == Float.self
+        ? mixup_im2col_fold_f32(rebound(cols, Float.self), n, g.channels, g.height, g.width, g.kernelHeight,
+                                g.kernelWidth, g.stride, g.padding, rebound(target, Float.self), tasks)
+        : mixup_im2col_fold_f64(rebound(cols, Double.self), n, g.channels, g.height, g.width, g.kernelHeight,
+                                g.kernelWidth, g.stride, g.padding, rebound(target, Double.self), tasks)
+    precondition(status == 0, "im2col fold of \(g): " + (status == -1 ? "out of memory for a plane's scratch" : "invalid geometry"))
 }
 
-/// The adjoint of `unfoldPatches`: adds every patch entry back into its input position of one
-/// sample `[C, H, W]`.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
-func foldPatches<T: TensorScalar>(_ cols: UnsafePointer<T>, rowStride: Int, _ g: WindowGeometry,
-                                  addingInto x: UnsafeMutablePointer<T>) {
-    let oh = g.outputHeight, ow = g.outputWidth, s = g.stride, p = g.padding
-    let h = g.height, w = g.width
-    var row = 0
-    for c in 0..<g.channels {
-        let plane = x + c * h * w
-        for ki in 0..<g.kernelHeight {
-            for kj in 0..<g.kernelWidth {
-                let src = cols + row * rowStride
-                let (lo, hi) = validColumns(kj, g)
-                for oy in 0..<oh {
-                    let iy = oy * s - p + ki
-                    guard iy >= 0 && iy < h else { continue }
-                    let dst = plane + iy * w - p + kj, inp = src + oy * ow
-                    if s == 1 {
-                        for ox in lo..<hi { dst[ox] += inp[ox] }
-                    } else {
-                        for ox in lo..<hi { dst[ox * s] += inp[ox] }
-                    }
-                }
-                row += 1
-            }
-        }
-    }
+/// Tasks for unfolding or folding `n` samples: at most `threads`, and one per `im2colGrain` entries
+/// of the patch matrix, below which the pool's hand-off (a few µs) costs more than the copy saves.
+@inline(__always)
+func im2colTasks(_ g: WindowGeometry, samples n: Int, threads: Int) -> Int {
+    max(1, min(threads, n * g.patchSize * g.outputPlane / im2colGrain))
+}
+
+/// Patch-matrix entries per im2col task (128 KB in Float).
+let im2colGrain = 1 << 15
+
+/// Whether the patch matrix of one sample is the sample itself (1×1 window, stride 1, no padding):
+/// then a one-sample chunk's GEMMs read x and write ∂x directly, with no unfolding or folding.
+@inline(__always)
+func isPointwise(_ g: WindowGeometry) -> Bool {
+    g.kernelHeight == 1 && g.kernelWidth == 1 && g.stride == 1 && g.padding == 0
 }
 
 /// How many samples to unfold into one GEMM. At least as many as fit ~32K elements of patch matrix
@@ -357,7 +292,10 @@ func convolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ weight: Tensor<T>, _ 
     // Every element is written below (GEMM product + bias), so skip the zero fill.
     var out = [T](unsafeUninitializedCapacity: total) { _, count in count = total }
     let chunk = samplesPerChunk(g), threads = ComputeThreads.kernelCount
-    var cols = [T](repeating: 0, count: k * chunk * plane)
+    // Every entry is written by the unfolding before the GEMM reads it; a pointwise layer taking one
+    // sample per chunk multiplies x itself and needs no patch matrix.
+    let direct = isPointwise(g) && chunk == 1
+    var cols = [T](unsafeUninitializedCapacity: direct ? 0 : k * chunk * plane) { _, count in count = direct ? 0 : k * chunk * plane }
     var product = [T](repeating: 0, count: chunk > 1 ? outC * chunk * plane : 1)
     let biasScalars = bias?.scalars
     x.withUnsafeBufferPointer { xb in
@@ -365,10 +303,16 @@ func convolutionForward<T: TensorScalar>(_ x: Tensor<T>, _ weight: Tensor<T>, _ 
             cols.withUnsafeMutableBufferPointer { cb in
                 product.withUnsafeMutableBufferPointer { pb in
                     out.withUnsafeMutableBufferPointer { ob in
-                        let xp = xb.baseAddress!, cp = cb.baseAddress!, pp = pb.baseAddress!, op = ob.baseAddress!
+                        let xp = xb.baseAddress!, pp = pb.baseAddress!, op = ob.baseAddress!
                         for start in Swift.stride(from: 0, to: g.batch, by: chunk) {
                             let n = min(chunk, g.batch - start), ld = n * plane
-                            unfoldChunk(xp, samples: start, count: n, g, into: cp, threads: threads)
+                            let cp: UnsafePointer<T>
+                            if direct {
+                                cp = xp + start * k * plane
+                            } else {
+                                unfoldChunk(xp, samples: start, count: n, g, into: cb.baseAddress!, threads: threads)
+                                cp = UnsafePointer(cb.baseAddress!)
+                            }
                             if n == 1 {
                                 // One sample: [O, P] is already its NCHW block, so the GEMM writes there.
                                 let dst = op + start * outC * plane
@@ -427,11 +371,16 @@ func convolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<
         }
     default: break
     }
-    var dx: [T] = needInput ? [T](repeating: 0, count: x.count) : []
+    // ∂x: every sample is written by its chunk's fold (or GEMM), so skip the zero fill.
+    let inputCount = needInput ? x.count : 0
+    var dx = [T](unsafeUninitializedCapacity: inputCount) { _, count in count = inputCount }
     var dw: [T] = needWeight ? [T](repeating: 0, count: weight.count) : []
     var db: [T] = needBias ? [T](repeating: 0, count: outC) : []
     let chunk = samplesPerChunk(g), threads = ComputeThreads.kernelCount
-    var cols = [T](repeating: 0, count: (needInput || needWeight) ? k * chunk * plane : 0)
+    // As in the forward pass: a pointwise layer with one sample per chunk reads x and writes ∂x directly.
+    let direct = isPointwise(g) && chunk == 1
+    let colsCount = (needInput || needWeight) && !direct ? k * chunk * plane : 0
+    var cols = [T](unsafeUninitializedCapacity: colsCount) { _, count in count = colsCount }
     var packed = [T](repeating: 0, count: chunk > 1 ? outC * chunk * plane : 1)
     gradOut.withUnsafeBufferPointer { gb in
         x.withUnsafeBufferPointer { xb in
@@ -462,26 +411,26 @@ func convolutionBackward<T: TensorScalar>(_ gradOut: Tensor<T>, input x: Tensor<
                                         }
                                         guard k > 0 else { continue }
                                         if needWeight {
-                                            let cp = cb.baseAddress!
-                                            unfoldChunk(xb.baseAddress!, samples: start, count: n, g, into: cp, threads: threads)
+                                            let cp: UnsafePointer<T>
+                                            if direct {
+                                                cp = xb.baseAddress! + start * k * plane
+                                            } else {
+                                                unfoldChunk(xb.baseAddress!, samples: start, count: n, g, into: cb.baseAddress!, threads: threads)
+                                                cp = UnsafePointer(cb.baseAddress!)
+                                            }
                                             // ∂W[O, K] += g[O, n·P] · colsᵀ[n·P, K]
                                             T.gemm(transposeA: false, transposeB: true, m: outC, n: k, k: ld,
                                                    alpha: 1, a: gradient, lda: ld, b: cp, ldb: ld,
                                                    beta: 1, c: dwb.baseAddress!, ldc: k)
                                         }
                                         if needInput {
-                                            let cp = cb.baseAddress!
-                                            // ∂cols[K, n·P] = Wᵀ[K, O] · g[O, n·P]
+                                            // ∂cols[K, n·P] = Wᵀ[K, O] · g[O, n·P], folded onto the chunk's ∂x samples.
+                                            let cp = direct ? dxb.baseAddress! + start * k * plane : cb.baseAddress!
                                             T.gemm(transposeA: true, transposeB: false, m: k, n: ld, k: outC,
                                                    alpha: 1, a: wb.baseAddress!, lda: k, b: gradient, ldb: ld,
                                                    beta: 0, c: cp, ldc: ld)
-                                            // Samples over the kernels' threads: each adds into its own ∂x sample.
-                                            let dxp = dxb.baseAddress!, tasks = min(threads, n)
-                                            kernelParallelFor(tasks) { task in
-                                                for s in kernelTaskRange(n, task: task, of: tasks) {
-                                                    foldPatches(cp + s * plane, rowStride: ld, g,
-                                                                addingInto: dxp + (start + s) * g.channels * g.inputPlane)
-                                                }
+                                            if !direct {
+                                                foldChunk(cp, samples: start, count: n, g, into: dxb.baseAddress!, threads: threads)
                                             }
                                         }
                                     }

@@ -2,6 +2,7 @@ import Foundation
 import MixupExperiments
 import MixupLabCLI
 import MixupTestSupport
+import MixupTraining
 import XCTest
 
 /// `mixuplab sweep`, `sweep-run` and `collect` end to end: real worker subprocesses of the built
@@ -178,6 +179,29 @@ final class SweepCommandTests: XCTestCase {
             .write(to: noData, atomically: true, encoding: .utf8)
         let noDataError = mixuplabError(["sweep", noData.path, "--out", dir.appendingPathComponent("n").path]) ?? "accepted"
         XCTAssertTrue(noDataError.hasPrefix("\(noData.path): dataset 'cmc': --data ") && noDataError.contains("missing.dat does not exist"), noDataError)
+    }
+
+    func testGridFlagsUnderTheirOldAndNewNamesTrainWhatTheySay() throws {
+        let dir = try makeTemporaryDirectory()
+        let grid = try writeGrid(dir, epochs: 1, arms: "[erm]", seeds: "[0]")
+        for (index, (key, recorded)) in [("no-bias: false", "true"), ("no-bias: true", "false"), ("bias: false", "false"),
+                                         ("bias: true", "true")].enumerated() {
+            let variant = dir.appendingPathComponent("flag\(index).yaml")
+            try String(contentsOfFile: grid, encoding: .utf8).replacingOccurrences(of: "tensorboard: false", with: "tensorboard: false, \(key)")
+                .write(to: variant, atomically: true, encoding: .utf8)
+            let out = dir.appendingPathComponent("s\(index)")
+            try mixuplab(["sweep", variant.path, "--out", out.path, "--slurm", "--no-submit"])
+            let run = try XCTUnwrap(SweepManifest.read(from: out).runs.first)
+            let runDir = dir.appendingPathComponent("r\(index)")
+            try mixuplab(["train"] + run.arguments + ["--run-dir", runDir.path])
+            XCTAssertEqual(try RunRecord.read(from: runDir.appendingPathComponent("config.json")).options?["bias"], recorded, key)
+        }
+        // A true/false value on an option that takes a value is a grid error at its line, before any run parses.
+        let bad = dir.appendingPathComponent("bad.yaml")
+        try String(contentsOfFile: grid, encoding: .utf8).replacingOccurrences(of: "tensorboard: false", with: "tensorboard: false, hidden: true")
+            .write(to: bad, atomically: true, encoding: .utf8)
+        XCTAssertEqual(mixuplabError(["sweep", bad.path, "--out", dir.appendingPathComponent("b").path, "--slurm", "--no-submit"]),
+                       "\(bad.path):6: 'hidden: true': --hidden is not a flag of train; give it a value")
     }
 
     func testSlurmRefusesWorkersLikeLocalRunsRefuseTheSlurmOptions() throws {

@@ -30,6 +30,24 @@ struct CommandRecording {
         return out.filter { !excluded.contains($0.name) }
     }
 
+    /// The flags `C` declares, by long name, each with whether it has a `--no-` form — read from
+    /// its help, whose label column spells a flag `--name` or `--name/--no-name` and an option `--name <value>`.
+    static func flags<C: ParsableArguments>(of command: C.Type) -> [String: Bool] {
+        var out: [String: Bool] = [:]
+        for line in C.helpMessage(includeHidden: true, columns: 100_000).split(separator: "\n") {
+            // Labels are indented by two spaces; descriptions continue at the description column.
+            guard line.hasPrefix("  -") else { continue }
+            let column = String(line.dropFirst(2)).components(separatedBy: "  ")[0]
+            guard !column.contains("<") else { continue }
+            for spelling in column.components(separatedBy: ", ") where spelling.hasPrefix("--") {
+                let names = spelling.components(separatedBy: "/").map { String($0.dropFirst(2)) }
+                guard let name = names.first, !name.isEmpty, name != "help" else { continue }
+                out[name] = names.contains("no-\(name)")
+            }
+        }
+        return out
+    }
+
     /// `entries` as a canonical argument vector: `--name value` per option value, `--name` for a
     /// set flag, `--no-name` for an unset invertible one.
     static func arguments(_ entries: [Entry]) -> [String] {

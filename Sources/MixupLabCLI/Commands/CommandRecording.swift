@@ -86,21 +86,33 @@ struct CommandRecording {
     }
 
     /// Throws for the first real-valued option of `groups` that is NaN or infinite (`--lr 1e309`
-    /// parses as +∞): every real option must be finite, whatever else it checks.
+    /// parses as +∞): every real option must be finite, whatever else it checks. Every `train` parse
+    /// runs this (a sweep's preflight thousands of times), so it reads values only, no type names.
     static func checkFiniteReals(_ groups: any ParsableArguments...) throws {
         for group in groups {
-            var entries: [Entry] = []
-            collect(group, help: "", into: &entries)
-            for entry in entries {
-                if let bad = entry.reals.first(where: { !$0.isFinite }) {
-                    throw ValidationError("--\(entry.name) must be a finite number, got \(bad)")
-                }
+            if let (name, bad) = firstNonFiniteReal(in: group) {
+                throw ValidationError("--\(name) must be a finite number, got \(bad)")
             }
         }
     }
 
+    /// The long name and value of the first NaN or infinite real option in `group` (through its option groups).
+    private static func firstNonFiniteReal(in group: Any) -> (String, Double)? {
+        for child in Mirror(reflecting: group).children {
+            guard let label = child.label, label.hasPrefix("_"), let parsed = parsedValue(child.value) else { continue }
+            if parsed is any ParsableArguments {
+                if let found = firstNonFiniteReal(in: parsed) { return found }
+            } else if let bad = reals(parsed).first(where: { !$0.isFinite }) {
+                let property = String(label.dropFirst())
+                return (customNames[property] ?? kebab(property), bad)
+            }
+        }
+        return nil
+    }
+
     /// The `Double` values in `value` (through optionals and arrays).
     private static func reals(_ value: Any) -> [Double] {
+        if let number = value as? Double { return [number] }   // also a non-nil `Double?`
         let mirror = Mirror(reflecting: value)
         if mirror.displayStyle == .optional || mirror.displayStyle == .collection { return mirror.children.flatMap { reals($0.value) } }
         if let number = value as? Double { return [number] }

@@ -13,7 +13,21 @@ public enum FileSystemFailure {
     /// else the system error inside `error`, else its domain and code.
     public static func reason(_ path: String, _ error: Error) -> String {
         if let refused = refusedComponent(of: path) { return refused }
-        return systemReason(error) ?? fallback(error)
+        guard let system = systemReason(error) else { return fallback(error) }
+        // A folder was needed where a file is: say which (as for a file among the path's folders).
+        var info = stat()
+        if system == String(cString: strerror(ENOTDIR)), stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
+            return "\(system) (\(path) is a file)"
+        }
+        return system
+    }
+
+    /// Creates the folder at `path` and its missing parents (nothing if it exists). A file there is a
+    /// `POSIXError(.ENOTDIR)`, which `reason` words as "Not a directory (PATH is a file)".
+    public static func createFolder(_ path: String) throws {
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFDIR { throw POSIXError(.ENOTDIR) }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
     /// The operating system's words for the POSIX error inside `error` (itself, or a Foundation

@@ -93,7 +93,7 @@ public struct SpectrogramCache {
     /// Opens (creating if needed) a cache in `directory`.
     public init(directory: URL) throws {
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileSystemFailure.createFolder(directory.path)
         } catch {
             throw SpeechDataError(path: directory.path, reason: "cannot create cache directory (\(FileSystemFailure.reason(directory.path, error)))")
         }

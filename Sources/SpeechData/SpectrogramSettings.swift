@@ -5,7 +5,7 @@
 /// 16 kHz audio clipped or zero-padded to one second, 20 ms periodic Hann window (320 samples), 10 ms hop
 /// (160 samples), centred frames → 101 frames; 161 FFT bins of which the first 160 are kept (the Nyquist bin is
 /// dropped) → 160 × 101.
-public struct SpectrogramSettings: Hashable, CustomStringConvertible {
+public struct SpectrogramSettings: Hashable, Codable, Sendable, CustomStringConvertible {
     /// Rate (Hz) audio is resampled to before framing.
     public var sampleRate: Int = 16_000
     /// Clip length in samples: longer audio is cropped to its first `clipSamples`, shorter is zero-padded at the end.

@@ -39,10 +39,21 @@ final class FileSystemFailureMessageTests: XCTestCase {
                                  "cannot create cache directory (Not a directory (\(file.path) is a file))")
     }
 
+    func testAFolderPathThatIsAFileIsRefusedNamingThatFile() throws {
+        let file = try regularFile()
+        XCTAssertEqual(message { _ = try SpectrogramCache(directory: file) },
+                       "\(file.path): cannot create cache directory (Not a directory (\(file.path) is a file))")
+        let grid = try SweepGrid.parse("datasets: [{name: d, data: x}]\narms: [erm]\n", file: "g.yaml")
+        XCTAssertEqual(message { try SweepManifest(grid: grid, gridFile: "g.yaml", workingDirectory: "/work").writeOrCheck(in: file) },
+                       "\(file.path): cannot create the sweep folder: Not a directory (\(file.path) is a file)")
+        XCTAssertEqual(message { _ = try RunDirectory(file) },
+                       "\(file.path): cannot create the run directory: Not a directory (\(file.path) is a file)")
+    }
+
     func testASpeechCommandsRootThatIsAFileCannotBeListedAndSaysWhy() throws {
         let file = try regularFile()
         assertNamesPathAndReason(message { _ = try SpeechCommandsLayout.split(root: file) }, file.path,
-                                 "cannot list directory (Not a directory)")
+                                 "cannot list directory (Not a directory (\(file.path) is a file))")
         let missing = file.deletingLastPathComponent().appendingPathComponent("gone/speech")
         assertNamesPathAndReason(message { _ = try SpeechCommandsLayout.split(root: missing) }, missing.path,
                                  "No such file or directory")

@@ -135,4 +135,42 @@ final class SweepGridTests: XCTestCase {
         XCTAssertTrue(message("datasets: [{name: d, data: x}]\narms: []\n").hasPrefix("bad.yaml:2: 'arms' must be a non-empty list"))
         XCTAssertTrue(message("datasets: [{name: d\n").hasPrefix("bad.yaml: not valid YAML or JSON"))
     }
+
+    func testOldAndNewFlagNamesBothExpandToWhatTheySay() throws {
+        func arguments(_ options: String, dataset: String = "") throws -> [String] {
+            let text = "options: {\(options)}\ndatasets: [{name: d, data: x\(dataset)}]\narms: [erm]\n"
+            let run = try XCTUnwrap(try SweepGrid.parse(text, file: "g.yaml").expand().first)
+            return Array(run.arguments.dropFirst(4))   // after --method erm --seed 0
+        }
+        // Today's names and the names written before the flags were renamed.
+        XCTAssertEqual(try arguments("bias: true"), ["--bias", "--data", "x"])
+        XCTAssertEqual(try arguments("bias: false"), ["--no-bias", "--data", "x"])
+        XCTAssertEqual(try arguments("no-bias: true"), ["--data", "x", "--no-bias"])
+        XCTAssertEqual(try arguments("no-bias: false"), ["--data", "x", "--bias"])
+        XCTAssertEqual(try arguments("batch-norm: false"), ["--no-batch-norm", "--data", "x"])
+        XCTAssertEqual(try arguments("no-batch-norm: true"), ["--data", "x", "--no-batch-norm"])
+        XCTAssertEqual(try arguments("no-batch-norm: false"), ["--data", "x", "--batch-norm"])
+        // A dataset's flag overrides the grid's under either name.
+        XCTAssertEqual(try arguments("no-bias: true", dataset: ", bias: true"), ["--bias", "--data", "x"])
+        XCTAssertEqual(try arguments("bias: true", dataset: ", no-bias: true"), ["--data", "x", "--no-bias"])
+    }
+
+    func testFlagKeysAreCheckedAgainstTrainsFlagsNamingTheFileLineAndKey() {
+        let flags = ["bias": true, "batch-norm": true, "tensorboard": true, "plain": false]
+        func message(_ options: String) -> String {
+            let text = "datasets: [{name: d, data: x}]\narms: [erm]\noptions:\n  \(options)\n"
+            do { _ = try SweepGrid.parse(text, file: "bad.yaml", trainFlags: flags); return "parsed" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(message("epochs: true"), "bad.yaml:4: 'epochs: true': --epochs is not a flag of train; give it a value")
+        XCTAssertEqual(message("hidden: false"), "bad.yaml:4: 'hidden: false': --hidden is not a flag of train; give it a value")
+        XCTAssertEqual(message("no-bias: 3"), "bad.yaml:4: 'no-bias' (today 'bias') is a flag: give it true or false, got '3'")
+        XCTAssertEqual(message("{no-bias: true, bias: true}"), "bad.yaml:4: 'no-bias' and 'bias' set the same flag; give one")
+        XCTAssertEqual(message("{batch-norm: true, no-batch-norm: false}"),
+                       "bad.yaml:4: 'no-batch-norm' and 'batch-norm' set the same flag; give one")
+        XCTAssertEqual(message("plain: false"), "bad.yaml:4: 'plain: false': --plain has no --no- form; leave the key out to keep it off")
+        for accepted in ["no-bias: false", "no-bias: true", "bias: false", "no-batch-norm: true", "tensorboard: false", "epochs: 3",
+                         "plain: true"] {
+            XCTAssertEqual(message(accepted), "parsed", accepted)
+        }
+    }
 }

@@ -34,6 +34,30 @@ final class OptionGroupTests: XCTestCase {
         assertRefused(["theorem1", "--dataset", "tu", "--data", "x", "--activation", "gelu"], mentioning: "--activation applies to mlp and lenet")
     }
 
+    func testTheTwoStudiesShareOneOptionGroupWithTheirOwnDefaultsAndLimits() {
+        assertRefused(["compare-q", "--samples", "1"], mentioning: "--samples must be ≥ 2, got 1")
+        assertRefused(["diagnose-alpha", "--samples", "0"], mentioning: "--samples must be ≥ 1, got 0")
+        assertRefused(["diagnose-alpha", "--every", "0"], mentioning: "--every must be ≥ 1, got 0")
+        assertRefused(["compare-q", "--shift", "inf"], mentioning: "--shift must be finite")
+        func help(_ command: String) -> String {
+            guard let type = MixupLab.configuration.subcommands.first(where: { $0.configuration.commandName == command }) else {
+                return "no subcommand \(command)"
+            }
+            // One line: help wraps descriptions at the terminal's width.
+            return MixupLab.helpMessage(for: type).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        let compare = help("compare-q"), diagnose = help("diagnose-alpha")
+        for expected in ["default: mixupe)", "the scored sample", "Compare every N epochs", "(default: 500)", "(default: runs/compare-q)",
+                         "--centered", "--hidden <hidden>"] {
+            XCTAssertTrue(compare.contains(expected), "compare-q help lacks \(expected):\n\(compare)")
+        }
+        for expected in ["default: mixup)", "the measured sample", "Measure α every K iterations", "(default: 100)",
+                         "(default: runs/diagnose-alpha)", "--hidden <hidden>"] {
+            XCTAssertTrue(diagnose.contains(expected), "diagnose-alpha help lacks \(expected):\n\(diagnose)")
+        }
+        XCTAssertFalse(diagnose.contains("--centered"))
+    }
+
     func testOptionsTheMethodWouldIgnoreAreRefused() {
         assertRefused(["train", "--method", "mixup", "--regularizer", "exact"], mentioning: "--regularizer applies to the +R methods")
         assertRefused(["compare-q", "--method", "erm", "--eta", "0.1"], mentioning: "--eta applies to the +R methods")

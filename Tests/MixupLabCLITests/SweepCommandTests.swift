@@ -2,6 +2,7 @@ import Foundation
 import MixupExperiments
 import MixupLabCLI
 import MixupTestSupport
+import MixupTraining
 import XCTest
 
 /// `mixuplab sweep`, `sweep-run` and `collect` end to end: real worker subprocesses of the built
@@ -178,6 +179,72 @@ final class SweepCommandTests: XCTestCase {
             .write(to: noData, atomically: true, encoding: .utf8)
         let noDataError = mixuplabError(["sweep", noData.path, "--out", dir.appendingPathComponent("n").path]) ?? "accepted"
         XCTAssertTrue(noDataError.hasPrefix("\(noData.path): dataset 'cmc': --data ") && noDataError.contains("missing.dat does not exist"), noDataError)
+    }
+
+    func testEveryDistinctSettingIsCheckedBeforeAnythingRunsEvenDeepInALargeGrid() throws {
+        let dir = try makeTemporaryDirectory()
+        let cmc = Self.packageRoot.appendingPathComponent("Data/cmc/contraceptive.dat").path
+        // 3 datasets × (1 + 3 + 9 + 9) settings × 20 seeds = 1,320 runs. The last dataset differs from the
+        // others only in a value (its --lr), and in the bad grid that value fails train's validation.
+        func grid(lastLR: String, lastArm: String = "mixupe") -> String {
+            """
+            seeds: 20
+            alpha: [0.5, 1, 2]
+            eta: [0.01, 0.1, 1]
+            options: {tensorboard: false, optimizer: adam}
+            datasets:
+              - {name: a, data: "\(cmc)", lr: 0.001}
+              - {name: b, data: "\(cmc)", lr: 0.001}
+              - name: c
+                data: "\(cmc)"
+                lr: \(lastLR)
+                arms: [erm, mixup, erm+r, \(lastArm)]
+            arms: [erm, mixup, erm+r, mixupe]
+            """
+        }
+        let good = dir.appendingPathComponent("good.yaml")
+        try grid(lastLR: "0.002").write(to: good, atomically: true, encoding: .utf8)
+        let goodOut = dir.appendingPathComponent("good")
+        try mixuplab(["sweep", good.path, "--out", goodOut.path, "--slurm", "--no-submit"])
+        XCTAssertEqual(try SweepManifest.read(from: goodOut).runs.count, 3 * 22 * 20)
+
+        func refusal(_ text: String, _ name: String) throws -> (message: String, out: URL) {
+            let file = dir.appendingPathComponent(name + ".yaml")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let out = dir.appendingPathComponent(name)
+            return (mixuplabError(["sweep", file.path, "--out", out.path, "--slurm", "--no-submit"]) ?? "accepted", out)
+        }
+        let badValue = try refusal(grid(lastLR: "0"), "bad-value")
+        XCTAssertEqual(badValue.message, "\(dir.path)/bad-value.yaml: run c/erm/s0 would fail: --lr must be positive and finite, got 0.0")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: badValue.out.path), "nothing may be written")
+        // Only the last arm of the last dataset is bad (SGD momentum under Adam).
+        let badArm = try refusal(grid(lastLR: "0.002", lastArm: "{name: late, method: mixupe, options: {momentum: 0.5}}"), "bad-arm")
+        XCTAssertTrue(badArm.message.hasPrefix("\(dir.path)/bad-arm.yaml: run c/late/a0.5-e0.01/s0 would fail: ")
+                      && badArm.message.contains("--momentum"), badArm.message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: badArm.out.path), "nothing may be written")
+    }
+
+    func testGridFlagsUnderTheirOldAndNewNamesTrainWhatTheySay() throws {
+        let dir = try makeTemporaryDirectory()
+        let grid = try writeGrid(dir, epochs: 1, arms: "[erm]", seeds: "[0]")
+        for (index, (key, recorded)) in [("no-bias: false", "true"), ("no-bias: true", "false"), ("bias: false", "false"),
+                                         ("bias: true", "true")].enumerated() {
+            let variant = dir.appendingPathComponent("flag\(index).yaml")
+            try String(contentsOfFile: grid, encoding: .utf8).replacingOccurrences(of: "tensorboard: false", with: "tensorboard: false, \(key)")
+                .write(to: variant, atomically: true, encoding: .utf8)
+            let out = dir.appendingPathComponent("s\(index)")
+            try mixuplab(["sweep", variant.path, "--out", out.path, "--slurm", "--no-submit"])
+            let run = try XCTUnwrap(SweepManifest.read(from: out).runs.first)
+            let runDir = dir.appendingPathComponent("r\(index)")
+            try mixuplab(["train"] + run.arguments + ["--run-dir", runDir.path])
+            XCTAssertEqual(try RunRecord.read(from: runDir.appendingPathComponent("config.json")).options?["bias"], recorded, key)
+        }
+        // A true/false value on an option that takes a value is a grid error at its line, before any run parses.
+        let bad = dir.appendingPathComponent("bad.yaml")
+        try String(contentsOfFile: grid, encoding: .utf8).replacingOccurrences(of: "tensorboard: false", with: "tensorboard: false, hidden: true")
+            .write(to: bad, atomically: true, encoding: .utf8)
+        XCTAssertEqual(mixuplabError(["sweep", bad.path, "--out", dir.appendingPathComponent("b").path, "--slurm", "--no-submit"]),
+                       "\(bad.path):6: 'hidden: true': --hidden is not a flag of train; give it a value")
     }
 
     func testSlurmRefusesWorkersLikeLocalRunsRefuseTheSlurmOptions() throws {

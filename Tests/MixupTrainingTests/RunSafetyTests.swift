@@ -16,9 +16,11 @@ final class RunDirectorySafetyTests: XCTestCase {
         let file = dir.appendingPathComponent("plain.txt")
         try Data("x".utf8).write(to: file)
         XCTAssertThrowsError(try RunDirectory(file.appendingPathComponent("run"))) { error in
-            XCTAssertTrue("\(error)".contains("\(file.path) is a file"), "\(error)")
+            XCTAssertEqual("\(error)", "\(file.path)/run: cannot create the run directory: Not a directory (\(file.path) is a file)")
         }
-        XCTAssertThrowsError(try RunDirectory(file)) { XCTAssertTrue("\($0)".contains("it is a file"), "\($0)") }
+        XCTAssertThrowsError(try RunDirectory(file)) {
+            XCTAssertEqual("\($0)", "\(file.path): cannot create the run directory: Not a directory (\(file.path) is a file)")
+        }
     }
 
     func testUnwritableRunDirectoryFailsWhenOpened() throws {

@@ -1,3 +1,4 @@
+import SpeechData
 import TabularData
 
 /// How raw inputs became the model's features during training, recorded in a checkpoint so new
@@ -54,39 +55,45 @@ public struct ImagePreparation: Codable, Sendable {
     }
 }
 
-/// The speech layout a model was trained on and the spectrogram settings of `SpeechPreprocessor`.
+/// The speech layout a model was trained on and the settings of its `SpeechPreprocessor`. The JSON
+/// keeps the spectrogram settings' fields beside `dataset` (the shape checkpoints have always had),
+/// so checkpoints written before it held a `SpectrogramSettings` still load.
 public struct SpeechPreparation: Codable, Sendable {
     /// The `SpeechSource.Kind` raw value (`fsdd`, `speech-commands`).
     public var dataset: String
-    /// Sample rate clips are resampled to (Hz).
-    public var sampleRate: Int
-    /// Samples per clip (shorter clips are zero-padded, longer ones cut).
-    public var clipSamples: Int
-    /// STFT window length in samples.
-    public var windowLength: Int
-    /// STFT hop in samples.
-    public var hopLength: Int
-    /// Frequency bins kept (the spectrogram's height).
-    public var frequencyBins: Int
-    /// Whether every spectrogram is normalised to zero mean and unit variance on its own.
-    public var normalize: Bool
+    /// The spectrogram settings (sample rate, clip length, STFT window and hop, bins, normalisation).
+    public var settings: SpectrogramSettings
     /// Resampler zero crossings.
     public var zeroCrossings: Int
     /// Resampler Kaiser window β.
     public var kaiserBeta: Double
 
-    /// A record of `dataset`'s layout and the spectrogram settings used for it.
-    public init(dataset: String, sampleRate: Int, clipSamples: Int, windowLength: Int, hopLength: Int, frequencyBins: Int,
-                normalize: Bool, zeroCrossings: Int, kaiserBeta: Double) {
+    /// A record of `dataset`'s layout and the spectrogram and resampler settings used for it.
+    public init(dataset: String, settings: SpectrogramSettings, zeroCrossings: Int, kaiserBeta: Double) {
         self.dataset = dataset
-        self.sampleRate = sampleRate
-        self.clipSamples = clipSamples
-        self.windowLength = windowLength
-        self.hopLength = hopLength
-        self.frequencyBins = frequencyBins
-        self.normalize = normalize
+        self.settings = settings
         self.zeroCrossings = zeroCrossings
         self.kaiserBeta = kaiserBeta
+    }
+
+    private enum CodingKeys: String, CodingKey { case dataset, zeroCrossings, kaiserBeta }
+
+    /// Reads the record with the settings' fields at its own level.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        dataset = try container.decode(String.self, forKey: .dataset)
+        settings = try SpectrogramSettings(from: decoder)
+        zeroCrossings = try container.decode(Int.self, forKey: .zeroCrossings)
+        kaiserBeta = try container.decode(Double.self, forKey: .kaiserBeta)
+    }
+
+    /// Writes the record with the settings' fields at its own level.
+    public func encode(to encoder: Encoder) throws {
+        try settings.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(dataset, forKey: .dataset)
+        try container.encode(zeroCrossings, forKey: .zeroCrossings)
+        try container.encode(kaiserBeta, forKey: .kaiserBeta)
     }
 }
 

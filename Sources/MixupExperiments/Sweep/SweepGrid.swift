@@ -117,9 +117,7 @@ public struct SweepGrid: Codable, Equatable, Sendable {
                 for a in alphas {
                     for e in etas {
                         for seed in seeds {
-                            var merged = options
-                            merged.merge(dataset.options) { $1 }
-                            merged.merge(arm.options) { $1 }
+                            let merged = Self.merging(Self.merging(options, dataset.options), arm.options)
                             var arguments = ["--method", arm.method.rawValue, "--seed", String(seed)]
                             if let a { arguments += ["--alpha", "\(a)"] }
                             if let e { arguments += ["--eta", "\(e)"] }
@@ -136,15 +134,29 @@ public struct SweepGrid: Codable, Equatable, Sendable {
     }
 
     /// `train` arguments from options, sorted by key: `key: value` → `--key value`, `key: true` →
-    /// `--key`, `key: false` → `--no-key`.
+    /// `--key`, `key: false` → `--no-key`, with a flag's old name in today's spelling (`no-bias: false`
+    /// → `--bias`, see `RenamedFlags`).
     static func arguments(_ options: [String: String]) -> [String] {
         options.keys.sorted().flatMap { key -> [String] in
             switch options[key]! {
-            case "true": return ["--\(key)"]
-            case "false": return ["--no-\(key)"]
+            case "true": return [RenamedFlags.argument(key, on: true)]
+            case "false": return [RenamedFlags.argument(key, on: false)]
             case let value: return ["--\(key)", value]
             }
         }
+    }
+
+    /// `base` with `layer`'s options over it; a flag set in `layer` under either of its names
+    /// (`bias`, the old `no-bias`) replaces the other name in `base`, so the more specific layer wins.
+    static func merging(_ base: [String: String], _ layer: [String: String]) -> [String: String] {
+        var out = base
+        for (key, value) in layer {
+            let current = RenamedFlags.currentName(of: key)
+            for (old, new) in RenamedFlags.inverted where new == current { out[old] = nil }
+            out[current] = nil
+            out[key] = value
+        }
+        return out
     }
 
     /// The label of a number in run ids: `1` for integral values, else Swift's shortest form (`0.2`, `0.0001`).
@@ -163,16 +175,19 @@ public struct SweepGridError: Error, CustomStringConvertible {
 
 extension SweepGrid {
     /// Reads a grid from a YAML or JSON file (JSON is YAML); errors name the file, line and cause.
-    public static func load(path: String) throws -> SweepGrid {
+    /// `trainFlags` as in `parse(_:file:trainFlags:)`.
+    public static func load(path: String, trainFlags: [String: Bool]? = nil) throws -> SweepGrid {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw SweepGridError("\(path): cannot read the grid file (\(FileReadFailure.reason(path, error)))")
         }
-        return try parse(text, file: path)
+        return try parse(text, file: path, trainFlags: trainFlags)
     }
 
-    /// Parses grid text; `file` names the source in errors.
-    public static func parse(_ text: String, file: String) throws -> SweepGrid {
+    /// Parses grid text; `file` names the source in errors. `trainFlags` (today's name of each
+    /// `train` flag → whether it has a `--no-` form), when given, makes a `true`/`false` value on any
+    /// other key an error at its line, instead of a run whose arguments fail to parse.
+    public static func parse(_ text: String, file: String, trainFlags: [String: Bool]? = nil) throws -> SweepGrid {
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
             throw SweepGridError("\(file): not valid YAML or JSON: \(error)")
@@ -213,7 +228,25 @@ extension SweepGrid {
                 guard name.range(of: "^[a-z][a-z0-9-]*$", options: .regularExpression) != nil else {
                     throw fail(keyNode, "'\(key)' is not a train option name")
                 }
-                result[name] = try scalarText(value, "option '\(name)'")
+                let text = try scalarText(value, "option '\(name)'")
+                let current = RenamedFlags.currentName(of: name)
+                if current != name {
+                    guard text == "true" || text == "false" else {
+                        throw fail(value, "'\(name)' (today '\(current)') is a flag: give it true or false, got '\(text)'")
+                    }
+                    if let other = mapping.keys.first(where: { $0.scalar?.string == current || $0.scalar?.string == "--\(current)" }) {
+                        throw fail(other, "'\(name)' and '\(current)' set the same flag; give one")
+                    }
+                }
+                if let trainFlags, text == "true" || text == "false" {
+                    guard let invertible = trainFlags[current] else {
+                        throw fail(keyNode, "'\(name): \(text)': --\(name) is not a flag of train; give it a value")
+                    }
+                    if text == "false" && !invertible && current == name {
+                        throw fail(keyNode, "'\(name): false': --\(name) has no --no- form; leave the key out to keep it off")
+                    }
+                }
+                result[name] = text
             }
             return result
         }

@@ -45,7 +45,7 @@ public struct SweepManifest: Codable, Equatable, Sendable {
     /// different grid in the same directory is refused, so finished runs are never mixed up).
     public func writeOrCheck(in directory: URL) throws {
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileSystemFailure.createFolder(directory.path)
         } catch {
             throw SweepGridError("\(directory.path): cannot create the sweep folder: \(FileSystemFailure.reason(directory.path, error))")
         }

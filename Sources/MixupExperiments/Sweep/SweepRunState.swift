@@ -66,7 +66,7 @@ public final class SweepLock {
     /// Takes the lock, waiting for the current holder if `wait` (else throws when it is held).
     public init(_ url: URL, wait: Bool) throws {
         let folder = url.deletingLastPathComponent()
-        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+        do { try FileSystemFailure.createFolder(folder.path) } catch {
             throw SweepGridError("\(folder.path): cannot create the lock folder: \(FileSystemFailure.reason(folder.path, error))")
         }
         fd = open(url.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)

@@ -30,6 +30,24 @@ struct CommandRecording {
         return out.filter { !excluded.contains($0.name) }
     }
 
+    /// The flags `C` declares, by long name, each with whether it has a `--no-` form — read from
+    /// its help, whose label column spells a flag `--name` or `--name/--no-name` and an option `--name <value>`.
+    static func flags<C: ParsableArguments>(of command: C.Type) -> [String: Bool] {
+        var out: [String: Bool] = [:]
+        for line in C.helpMessage(includeHidden: true, columns: 100_000).split(separator: "\n") {
+            // Labels are indented by two spaces; descriptions continue at the description column.
+            guard line.hasPrefix("  -") else { continue }
+            let column = String(line.dropFirst(2)).components(separatedBy: "  ")[0]
+            guard !column.contains("<") else { continue }
+            for spelling in column.components(separatedBy: ", ") where spelling.hasPrefix("--") {
+                let names = spelling.components(separatedBy: "/").map { String($0.dropFirst(2)) }
+                guard let name = names.first, !name.isEmpty, name != "help" else { continue }
+                out[name] = names.contains("no-\(name)")
+            }
+        }
+        return out
+    }
+
     /// `entries` as a canonical argument vector: `--name value` per option value, `--name` for a
     /// set flag, `--no-name` for an unset invertible one.
     static func arguments(_ entries: [Entry]) -> [String] {
@@ -68,21 +86,33 @@ struct CommandRecording {
     }
 
     /// Throws for the first real-valued option of `groups` that is NaN or infinite (`--lr 1e309`
-    /// parses as +∞): every real option must be finite, whatever else it checks.
+    /// parses as +∞): every real option must be finite, whatever else it checks. Every `train` parse
+    /// runs this (a sweep's preflight thousands of times), so it reads values only, no type names.
     static func checkFiniteReals(_ groups: any ParsableArguments...) throws {
         for group in groups {
-            var entries: [Entry] = []
-            collect(group, help: "", into: &entries)
-            for entry in entries {
-                if let bad = entry.reals.first(where: { !$0.isFinite }) {
-                    throw ValidationError("--\(entry.name) must be a finite number, got \(bad)")
-                }
+            if let (name, bad) = firstNonFiniteReal(in: group) {
+                throw ValidationError("--\(name) must be a finite number, got \(bad)")
             }
         }
     }
 
+    /// The long name and value of the first NaN or infinite real option in `group` (through its option groups).
+    private static func firstNonFiniteReal(in group: Any) -> (String, Double)? {
+        for child in Mirror(reflecting: group).children {
+            guard let label = child.label, label.hasPrefix("_"), let parsed = parsedValue(child.value) else { continue }
+            if parsed is any ParsableArguments {
+                if let found = firstNonFiniteReal(in: parsed) { return found }
+            } else if let bad = reals(parsed).first(where: { !$0.isFinite }) {
+                let property = String(label.dropFirst())
+                return (customNames[property] ?? kebab(property), bad)
+            }
+        }
+        return nil
+    }
+
     /// The `Double` values in `value` (through optionals and arrays).
     private static func reals(_ value: Any) -> [Double] {
+        if let number = value as? Double { return [number] }   // also a non-nil `Double?`
         let mirror = Mirror(reflecting: value)
         if mirror.displayStyle == .optional || mirror.displayStyle == .collection { return mirror.children.flatMap { reals($0.value) } }
         if let number = value as? Double { return [number] }

@@ -5,41 +5,30 @@ import MixupExperiments
 import MixupTraining
 
 /// `mixuplab compare-q`: exact q (eq. 1) vs approximate q̄ (eq. 2) during an ordinary training run.
-struct CompareQ: ParsableCommand {
-    @OptionGroup var plugins: PluginOptions
+struct CompareQ: ParsableCommand, StudyDefaults {
     static let configuration = CommandConfiguration(
         commandName: "compare-q",
         abstract: "Train a model (any dataset) and compare exact q with approximate q̄ per sample (correlation, relative error, sign, cost); graphs at the readout.")
+    static let method = Method.mixupE
+    static let sampleRole = "the scored sample"
+    static let every = (value: 5, help: "Compare every N epochs (plus at initialisation and at the end).")
+    static let samples = (value: 500, minimum: 2, help: "Number of training points scored.")
+    static let out = (value: "runs/compare-q", help: "Output directory for compare-q.md, compare-q.csv, compare-q-samples.csv, compare-q.svg.")
 
-    @OptionGroup(title: "Data") var data: DataOptions
-    @OptionGroup(title: "Model") var model: ModelOptions
-    @OptionGroup(title: "Training") var training: TrainingOptions
-    @Option(help: "erm, mixup, erm+r or mixupe.")
-    var method: Method = .mixupE
-    @Option(help: "Seed of initialisation, shuffling, λ draws and the scored sample.")
-    var seed: UInt64 = 0
-    @Option(help: "Compare every N epochs (plus at initialisation and at the end).")
-    var every: Int = 5
-    @Option(help: "Number of training points scored.")
-    var samples: Int = 500
+    @OptionGroup var study: StudyOptions<CompareQ>
     @Flag(help: "Re-centre all splits on the training mean computed in Float64 (the E[x̄] = 0 condition of eq. 2; not for graphs).")
     var centered = false
     @Option(parsing: .unconditional, help: "Add this constant to every feature of every split (breaks E[x̄] = 0 on purpose; not for graphs).")
     var shift: Double = 0
-    @Option(help: "Output directory for compare-q.md, compare-q.csv, compare-q-samples.csv, compare-q.svg.")
-    var out: String = "runs/compare-q"
 
-    /// Checks every option before any data is read (errors show this command's usage).
+    /// Checks the options of this study beyond `StudyOptions` (errors show this command's usage).
     func validate() throws {
-        guard every >= 1 else { throw ValidationError("--every must be ≥ 1, got \(every)") }
-        guard samples >= 2 else { throw ValidationError("--samples must be ≥ 2, got \(samples)") }
         guard shift.isFinite else { throw ValidationError("--shift must be finite") }
-        try ExperimentOptions(data: data, model: model, training: training).validate(method: method, defaults: CommandDefaults())
     }
 
     func run() throws {
-        let options = ExperimentOptions(data: data, model: model, training: training)
-        var spec = try options.spec(method: method, seed: seed)
+        let (options, method) = (study.experiment, study.method)
+        var spec = try options.spec(method: method, seed: study.seed)
         if case var .splits(splits) = spec.data {
             if centered { splits = splits.centeredOnTrainingMean() }
             if shift != 0 { splits = splits.translated(by: Tensor(repeating: Float(-shift), shape: splits.train.sampleShape)) }
@@ -48,11 +37,11 @@ struct CompareQ: ParsableCommand {
             throw ValidationError("--centered and --shift move input features; graph readouts are learned (--dataset tu)")
         }
         let run = try spec.makeRun(fold: options.studiedFold)
-        var study = QComparisonStudy()
-        study.every = every
-        study.sampleCount = samples
-        study.sampleSeed = seed
-        let result = try study.run(run)
+        var comparison = QComparisonStudy()
+        comparison.every = study.every
+        comparison.sampleCount = study.samples
+        comparison.sampleSeed = study.seed
+        let result = try comparison.run(run)
         let shape: String
         if case let .splits(splits) = spec.data { shape = splits.train.sampleShape.map(String.init).joined(separator: "×") }
         else { shape = "\(result.inputDimension)" }
@@ -61,7 +50,7 @@ struct CompareQ: ParsableCommand {
         let table = QComparisonReport.markdown(result)
         let header = "## compare-q: \(spec.data.name), \(method.rawValue), \(conditions), \(result.sampleCount) training points\n\n"
         print("\n" + header + table)
-        let dir = URL(fileURLWithPath: out)
+        let dir = URL(fileURLWithPath: study.out)
         try OutputFiles.createFolder(dir)
         try OutputFiles.write(header + table + "\n", to: dir.appendingPathComponent("compare-q.md"))
         try OutputFiles.write(QComparisonReport.summaryCSV(result), to: dir.appendingPathComponent("compare-q.csv"))

@@ -9,7 +9,7 @@ enum OutputFiles {
     /// Creates `url` and its missing parents.
     static func createFolder(_ url: URL) throws {
         do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            try FileSystemFailure.createFolder(url.path)
         } catch {
             throw ExperimentError("cannot create folder \(url.path): \(FileSystemFailure.reason(url.path, error))")
         }

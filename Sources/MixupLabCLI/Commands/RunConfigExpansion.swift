@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MixupExperiments
 import MixupTraining
 
 extension MixupLab {

@@ -60,7 +60,7 @@ struct SweepStart: ParsableCommand {
     }
 
     func run() throws {
-        let parsed = try SweepGrid.load(path: grid)
+        let parsed = try SweepGrid.load(path: grid, trainFlags: Train.flags)
         let sweep = URL(fileURLWithPath: out).standardized
         let manifest = SweepManifest(grid: parsed, gridFile: grid, workingDirectory: FileManager.default.currentDirectoryPath)
         try checkSweep(manifest, source: grid)

@@ -42,6 +42,9 @@ struct Train: ParsableCommand {
     /// `TrainingLoop.resume`), or they name data compared by content instead of by path.
     static let resumableOptions: Set<String> = ["epochs", "tensorboard", "cache-dir", "plugin", "data", "test-data", "data-dir"]
 
+    /// Train's flags by long name, each with whether it has a `--no-` form (sweep grids check their `true`/`false` keys against it).
+    static let flags = CommandRecording.flags(of: Train.self)
+
     /// Checks every option before any data is read (errors show this command's usage).
     func validate() throws {
         if config != nil {

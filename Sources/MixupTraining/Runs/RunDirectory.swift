@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 import SafeTensors
 #if canImport(Glibc)
@@ -17,27 +18,12 @@ public struct RunDirectory {
     /// path under a file or a read-only folder fails here, before any compute.
     public init(_ url: URL) throws {
         self.url = url
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw RunDirectoryError("\(url.path): cannot use as a run directory: it is a file")
-        }
-        var ancestor = url.deletingLastPathComponent()
-        while ancestor.path != "/" && !ancestor.path.isEmpty {
-            if FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory) {
-                if !isDirectory.boolValue {
-                    throw RunDirectoryError("\(url.path): cannot create the run directory: \(ancestor.path) is a file, not a folder")
-                }
-                break
-            }
-            ancestor = ancestor.deletingLastPathComponent()
-        }
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
+        do { try FileSystemFailure.createFolder(url.path) } catch {
             throw RunDirectoryError.wrapping(error, url.path, "cannot create the run directory")
         }
         guard access(url.path, W_OK | X_OK) == 0 else {
-            throw RunDirectoryError("\(url.path): the run directory is not writable (\(String(cString: strerror(errno))))")
+            let code = POSIXErrorCode(rawValue: errno) ?? .EACCES
+            throw RunDirectoryError("\(url.path): the run directory is not writable (\(FileSystemFailure.reason(url.path, POSIXError(code))))")
         }
     }
 

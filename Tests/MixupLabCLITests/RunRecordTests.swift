@@ -96,6 +96,25 @@ final class RunRecordTests: XCTestCase {
         XCTAssertNotNil(mixuplabError(["train", "--run-dir", run.path, "--resume", "--overwrite"]))
     }
 
+    func testARunRefusedForItsDataLeavesNoRecordSoTheCorrectedCommandRunsWithoutOverwrite() throws {
+        let data = try csv()
+        let good = try Data(contentsOf: data)
+        try (good + Data("1,2,c0\n".utf8)).write(to: data)   // a short last row (line 91)
+        let run = try makeTemporaryDirectory().appendingPathComponent("r")
+        let message = mixuplabError(["train", "--data", data.path, "--run-dir", run.path, "--epochs", "1", "--batch-size", "20",
+                                     "--hidden", "8", "--no-tensorboard"])
+        XCTAssertTrue(message?.contains("blobs.csv:91") == true, message ?? "accepted")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.appendingPathComponent("config.json").path))
+        XCTAssertEqual(try RunDirectory(run).previousRunFiles(), [])
+        try good.write(to: data)
+        try train(data, run)
+        XCTAssertEqual(try RunDirectory(run).readMetrics().count, 1)
+        // A --resume with nothing to resume is refused and records nothing either.
+        let empty = try makeTemporaryDirectory().appendingPathComponent("none")
+        XCTAssertNotNil(mixuplabError(["train", "--data", data.path, "--run-dir", empty.path, "--epochs", "1", "--resume"]))
+        XCTAssertEqual(try RunDirectory(empty).previousRunFiles(), [])
+    }
+
     func testARunKilledBeforeItsFirstCheckpointResumesFromTheStart() throws {
         let data = try csv()
         let run = try makeTemporaryDirectory().appendingPathComponent("r")

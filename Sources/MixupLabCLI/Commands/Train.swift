@@ -76,7 +76,8 @@ struct Train: ParsableCommand {
 /// Trains one run (graphs: every fold, or the 1-based `fold`) into `runDir`, resuming if asked.
 /// Before any data is read the run directory is created, locked for this process, cleared of
 /// stale temporary files, and checked: a previous run there needs `resume` or `overwrite`, and a
-/// resume whose record (`partial`, completed here) differs from the directory's is refused.
+/// resume whose record (`partial`, completed here) differs from the directory's is refused. The
+/// record is written only after the data is read and the model built.
 func runTraining(_ options: ExperimentOptions, method: Method, seed: UInt64, runDir: String?, resume: Bool,
                  overwrite: Bool = false, fold: Int?, record partial: RunRecord) throws {
     let configuration = try options.training.configuration(method: method, seed: seed, dataset: options.data.dataset)
@@ -125,8 +126,9 @@ func runTraining(_ options: ExperimentOptions, method: Method, seed: UInt64, run
         try directory.removePreviousRun()
         print("--overwrite: removed \(previous.joined(separator: ", ")) from \(dir.path)")
     }
-    try directory.writeJSON(record, to: directory.configURL)
-
+    // The record is written once the data has been read and checked and the model built: a run
+    // refused for its data (a ragged row, a truncated file) leaves no record, so the corrected
+    // command runs in the same directory without --overwrite.
     let spec = try options.spec(method: method, seed: seed)
     switch spec.data {
     case .splits:
@@ -143,11 +145,13 @@ func runTraining(_ options: ExperimentOptions, method: Method, seed: UInt64, run
                 throw ValidationError("--resume: no checkpoint at \(directory.lastCheckpointURL.path)")
             }
         }
+        try directory.writeJSON(record, to: directory.configURL)
         let history = try run.run()
         if let acc = history.last?.testAccuracy {
             print(String(format: "final test error %.2f%% (test accuracy %.2f%%)", 100 * (1 - acc), 100 * acc))
         }
     case .graphs:
+        try directory.writeJSON(record, to: directory.configURL)
         print("\(method.rawValue): \(spec.model.summary), \(spec.foldCount)-fold CV; run directories \(dir.path)/fold-NN")
         let result = try spec.crossValidate(folds: fold.map { [$0 - 1] }, directory: dir, resume: resume)
         print(result.report)

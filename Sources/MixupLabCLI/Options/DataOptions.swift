@@ -91,6 +91,14 @@ public struct DataOptions: ParsableArguments {
         do { return try ValidationSize(parsing: validationSize) } catch { throw ValidationError("\(error)") }
     }
 
+    /// A warning when `--test-data` holds the same bytes as `--data` (the same file, or a copy): every
+    /// test row is then a training or validation row, so "test accuracy" measures fit, not generalisation.
+    public static func sameContentWarning(data: String, testData: String) -> String? {
+        guard FileManager.default.contentsEqual(atPath: data, andPath: testData) else { return nil }
+        return "warning: --test-data \(testData) has the same content as --data \(data): the test rows are the "
+            + "training rows, so test accuracy measures fit, not generalisation"
+    }
+
     /// Reads the dataset and checks it is usable (see `LoadedSplits.validate`) before any model is built.
     public func load() throws -> ExperimentData {
         try checkApplicability()
@@ -108,7 +116,9 @@ public struct DataOptions: ParsableArguments {
             }
             return .graphs(source)
         case .tabular:
-            var source = TabularSource(path: data ?? "Data/cmc/contraceptive.dat", testPath: testData, splitSeed: splitSeed)
+            let path = data ?? "Data/cmc/contraceptive.dat"
+            if let testData, let warning = Self.sameContentWarning(data: path, testData: testData) { print(warning) }
+            var source = TabularSource(path: path, testPath: testData, splitSeed: splitSeed)
             source.validationSize = validation
             source.delimiter = reading.delimiter
             source.maximumFeatureCount = reading.maximumFeatureCount

@@ -109,7 +109,7 @@ let package = Package(
         // Helpers every test target shares: finite differences, temporary files, the shared-data locator.
         .target(name: "MixupTestSupport", dependencies: ["MixupCore"], path: "Tests/MixupTestSupport"),
 
-        .testTarget(name: "MixupCoreTests", dependencies: ["MixupCore", "CKernels", "MixupTestSupport"]),
+        .testTarget(name: "MixupCoreTests", dependencies: ["MixupCore", "CKernels", "CBLAS", "MixupTestSupport"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "MixupTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MixupNNTests", dependencies: ["MixupNN", "MixupTestSupport"]),
         .testTarget(name: "MixupRegularizersTests", dependencies: ["MixupRegularizers"]),

@@ -56,8 +56,8 @@ private func betaAfterClearing<T: BinaryFloatingPoint>(_ beta: T, _ c: UnsafeMut
     return 1
 }
 
-/// Outputs at least this large (elements) are cleared by `betaAfterClearing`; below it
-/// OpenBLAS's own clearing is as fast and small-matrix kernels keep their β = 0 path.
+/// Outputs at least this large (elements) are cleared by `betaAfterClearing`; smaller ones cost
+/// OpenBLAS little to clear and keep whatever β = 0 path it has for small products.
 let gemmClearingThreshold = 16_384
 
 extension Float: TensorScalar {

@@ -38,6 +38,20 @@ func mixuplabExecutable() throws -> String {
     throw XCTSkip("no mixuplab executable beside \(bundle); build it (swift build -c release) or set MIXUPLAB_EXECUTABLE")
 }
 
+/// Runs `executable` with `arguments` to its end: exit status and standard output and error together.
+func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
+}
+
 /// `compare-q-samples.csv` rows as (epoch, exact q, approximate q).
 func comparisonRows(_ directory: URL) throws -> [(epoch: Int, exact: Double, approximate: Double)] {
     let text = try String(contentsOf: directory.appendingPathComponent("compare-q-samples.csv"), encoding: .utf8)

@@ -412,16 +412,8 @@ final class EvaluatePredictExportTests: XCTestCase {
             let probe = dir.appendingPathComponent("\(name)-probe.safetensors")
             try SafeTensorsFile(tensors: ["inputs": TensorEntry(floats: inputs.scalars, shape: inputs.shape),
                                           "logits": TensorEntry(floats: logits.scalars, shape: logits.shape)]).write(to: probe)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [script.path, exported.path, probe.path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 0, "\(name): \(output)")
+            let (status, output) = try runProcess(python, [script.path, exported.path, probe.path])
+            XCTAssertEqual(status, 0, "\(name): \(output)")
             XCTAssertTrue(output.contains("OK \(name): strict load"), "\(name): \(output)")
             print(output.trimmingCharacters(in: .whitespacesAndNewlines))
         }

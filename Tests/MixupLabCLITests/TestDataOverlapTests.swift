@@ -25,18 +25,11 @@ final class TestDataOverlapTests: XCTestCase {
         let dir = try makeTemporaryDirectory()
         let train = try table(dir, "train.csv"), other = try table(dir, "test.csv", shift: 1)
         func run(_ test: URL, _ name: String) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["train", "--data", train.path, "--test-data", test.path, "--epochs", "1", "--hidden", "4",
-                                 "--batch-size", "20", "--no-tensorboard", "--run-dir", dir.appendingPathComponent(name).path]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = out
-            try process.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 0, text)
-            return text
+            let (status, output) = try runProcess(executable, [
+                "train", "--data", train.path, "--test-data", test.path, "--epochs", "1", "--hidden", "4",
+                "--batch-size", "20", "--no-tensorboard", "--run-dir", dir.appendingPathComponent(name).path])
+            XCTAssertEqual(status, 0, output)
+            return output
         }
         XCTAssertTrue(try run(train, "same").contains("warning: --test-data \(train.path) has the same content as --data"))
         XCTAssertFalse(try run(other, "other").contains("warning: --test-data"))

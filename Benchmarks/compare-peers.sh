@@ -9,6 +9,9 @@
 # Environment: WORKLOADS="W1 W2 W3"  ARMS="erm mixup mixupe-approx mixupe-exact"  THREADS="1 2"
 #              FRAMEWORKS="mixuplab torch jax"  PEERS_VENV=~/.cache/mixuplab/peers-venv
 #              REPEATS=N (timed blocks per row for both sides; default per workload, W3: 2)
+#              PIN=0 (do not pin; by default a T-thread row runs on CPUs 0..T-1 via taskset, because
+#              XLA keeps a second thread busy even when told to use one: unpinned, JAX's "1-thread"
+#              W1 rows ran 15-25 % faster with the second core idle, Benchmarks/README)
 # The peers' venv lives outside the package and is created on first use (pip install torch jax
 # jaxlib: several GB, minutes). Raw RESULT lines of the last run: Benchmarks/.build/compare-peers-last.txt.
 set -euo pipefail
@@ -36,7 +39,9 @@ bench="$(cd "$root" && swift build -c release --show-bin-path)/mixuplab-step-ben
 mkdir -p "$here/.build"
 results="$here/.build/compare-peers-last.txt"
 : > "$results"
-echo "== compare-peers $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+pinning="pinned: a T-thread row runs on CPUs 0..T-1 (taskset)"
+if [[ ${PIN:-1} == 0 ]] || ! command -v taskset >/dev/null; then pinning="not pinned"; fi
+echo "== compare-peers $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $pinning"
 "$bench" --version
 if [[ -x "$PEERS_VENV/bin/python" ]]; then
     "$PEERS_VENV/bin/python" - <<'PY' 2>/dev/null || true
@@ -51,12 +56,22 @@ print()
 PY
 fi
 
+# "T threads" means T cores for every framework: each row runs pinned to CPUs 0..T-1.
+pinned() {  # threads command...
+    local t=$1; shift
+    if [[ ${PIN:-1} != 0 ]] && command -v taskset >/dev/null && (( t <= $(nproc) )); then
+        taskset -c "$(seq -s, 0 $((t - 1)))" "$@"
+    else
+        "$@"
+    fi
+}
+
 run_one() {  # framework workload arm threads
     local fw=$1 w=$2 arm=$3 t=$4 line
     if [[ $fw == mixuplab ]]; then
-        line=$("$bench" "$w" "$arm" --threads "$t" "${extra[@]}" 2>&1 | grep '^RESULT' || true)
+        line=$(pinned "$t" "$bench" "$w" "$arm" --threads "$t" "${extra[@]}" 2>&1 | grep '^RESULT' || true)
     else
-        line=$(OMP_NUM_THREADS=$t "$PEERS_VENV/bin/python" "$here/Peers/step_peers.py" "$fw" "$w" "$arm" --threads "$t" "${extra[@]}" 2>&1 | grep '^RESULT' || true)
+        line=$(OMP_NUM_THREADS=$t pinned "$t" "$PEERS_VENV/bin/python" "$here/Peers/step_peers.py" "$fw" "$w" "$arm" --threads "$t" "${extra[@]}" 2>&1 | grep '^RESULT' || true)
     fi
     if [[ -z $line ]]; then line="RESULT framework=$fw workload=$w arm=$arm threads=$t median=- best=- peak_rss_mb=- failed=1"; fi
     echo "$line" | tee -a "$results" >&2

@@ -10,7 +10,8 @@ Arms: erm, mixup, mixupe-approx (q-bar = (y - softmax f)^T f at the clean x, fro
 is batched with the mixed one when the model has no batch norm), mixupe-exact (q = (softmax f - y)^T
 J_f(x)(mean(x) - x) by a JVP, reverse-mode through it).
 Each framework at its best: torch.set_num_threads / interop 1; JAX jit of the whole step, XLA's CPU
-thread pool sized to --threads.
+thread pool sized to --threads. XLA still keeps a second thread busy at --threads 1, so
+compare-peers.sh pins every framework's T-thread rows to T CPUs (taskset).
 Prints one line: RESULT framework=... workload=... arm=... threads=... median=... best=... peak_rss_mb=...
 
 Usage: python3 step_peers.py torch|jax W1|W2|W3 ARM [--threads 1] [--steps S] [--repeats R]

@@ -67,6 +67,32 @@ final class SweepSelectionTests: XCTestCase {
         XCTAssertTrue(csv[4].hasPrefix("cmc,mixupe,mixupe,1.0,0.1,1,1,50.0,38.0"), String(csv[4]))
     }
 
+    func testATieIsNotReportedAsAFailedClaimAndSeedBySeedEqualityNamesTheRegularizersEta() throws {
+        // MixupE and Mixup at α = 1 give every seed the same test error (R too small at η = 0.01);
+        // ERM and ERM+R have equal means from different seeds.
+        let selection = SweepSelection([
+            try result("erm", .erm, alpha: nil, eta: nil, seed: 0, [(0.5, 0.70)]),
+            try result("erm", .erm, alpha: nil, eta: nil, seed: 1, [(0.5, 0.60)]),
+            try result("mixup", .mixup, alpha: 1, eta: nil, seed: 0, [(0.5, 0.60)]),
+            try result("mixup", .mixup, alpha: 1, eta: nil, seed: 1, [(0.5, 0.70)]),
+            try result("erm+r", .ermR, alpha: 1, eta: 0.01, seed: 0, [(0.5, 0.60)]),
+            try result("erm+r", .ermR, alpha: 1, eta: 0.01, seed: 1, [(0.5, 0.70)]),
+            try result("mixupe", .mixupE, alpha: 1, eta: 0.01, seed: 0, [(0.5, 0.60)]),
+            try result("mixupe", .mixupE, alpha: 1, eta: 0.01, seed: 1, [(0.5, 0.70)]),
+        ])
+        let markdown = SweepReport.markdown(selection)
+        XCTAssertTrue(markdown.contains("- cmc: MixupE < Mixup (35.00 vs 35.00) — tie, the same test error seed by seed: "
+                                        + "at η = 0.01 the regularizer left every seed's test error unchanged"), markdown)
+        XCTAssertTrue(markdown.contains("- cmc: Mixup < ERM (35.00 vs 35.00) — tie (equal means)"), markdown)
+        XCTAssertTrue(markdown.contains("- cmc: Mixup+R < ERM+R (35.00 vs 35.00) — tie, the same test error seed by seed\n")
+                      || markdown.hasSuffix("- cmc: Mixup+R < ERM+R (35.00 vs 35.00) — tie, the same test error seed by seed"), markdown)
+        XCTAssertFalse(markdown.contains("does NOT hold"), markdown)
+        let checks = selection.orderingChecks
+        XCTAssertEqual(checks.map(\.isTie), [true, true, true])
+        XCTAssertEqual(checks.map(\.isTieSeedBySeed), [true, false, true])
+        XCTAssertEqual(checks.map(\.holds), [false, false, false])
+    }
+
     func testGraphRunsSelectTheEpochOfBestMeanTestAccuracyOverFoldsAndTheTableSaysSo() throws {
         func run(_ arm: String, _ method: Method, eta: Double?, seed: UInt64) -> SweepRun {
             SweepRun(index: 0, dataset: "MUTAG", arm: arm, method: method, alpha: method == .erm ? nil : 1, eta: eta, seed: seed, arguments: [])

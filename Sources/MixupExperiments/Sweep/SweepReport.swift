@@ -30,7 +30,7 @@ public enum SweepReport {
         let checks = selection.orderingChecks
         if !checks.isEmpty {
             text += "\n\nOrdering checks (mean test error at the selected setting, best-validation epoch):\n"
-            text += checks.map { String(format: "- %@: %@ (%.2f vs %.2f) — %@", $0.dataset, $0.claim, $0.left, $0.right, $0.holds ? "holds" : "does NOT hold") }
+            text += checks.map { String(format: "- %@: %@ (%.2f vs %.2f) — %@", $0.dataset, $0.claim, $0.left, $0.right, $0.verdict) }
                 .joined(separator: "\n")
         }
         return text

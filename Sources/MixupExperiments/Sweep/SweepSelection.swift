@@ -80,8 +80,34 @@ public struct SweepSelection: Sendable {
         public var left: Double
         /// Mean test error (%) of the claim's right arm.
         public var right: Double
+        /// Test error (%) per seed of the left and the right arm.
+        public var leftBySeed: [UInt64: Double] = [:], rightBySeed: [UInt64: Double] = [:]
+        /// η of the left arm when the claim's arms differ only by R (MixupE vs Mixup at one α), else nil.
+        public var regularizerOnlyEta: Double?
+
         /// Whether the left arm's mean test error is below the right's.
         public var holds: Bool { left < right }
+        /// Equal mean test errors: the data favours neither arm.
+        public var isTie: Bool { abs(left - right) < 1e-9 }
+        /// Every seed gave both arms the same test error.
+        public var isTieSeedBySeed: Bool {
+            !leftBySeed.isEmpty && leftBySeed.keys == rightBySeed.keys
+                && leftBySeed.allSatisfy { abs($0.value - rightBySeed[$0.key]!) < 1e-9 }
+        }
+
+        /// The report's wording: "holds", "does NOT hold", or a tie — which, seed by seed between arms
+        /// that differ only by R, says R left the test errors unchanged at its η (so η chosen on
+        /// validation over a grid, not this η, is what can test the claim).
+        public var verdict: String {
+            if holds { return "holds" }
+            guard isTie else { return "does NOT hold" }
+            guard isTieSeedBySeed else { return "tie (equal means)" }
+            if let eta = regularizerOnlyEta {
+                return "tie, the same test error seed by seed: at η = \(SweepGrid.label(eta)) the regularizer left every "
+                    + "seed's test error unchanged; choose η on validation over a grid (`mixuplab sweep`)"
+            }
+            return "tie, the same test error seed by seed"
+        }
     }
 
     /// The paper's orderings on mean selected test error, for datasets that have the arms named
@@ -89,11 +115,17 @@ public struct SweepSelection: Sendable {
     public var orderingChecks: [OrderingCheck] {
         var checks: [OrderingCheck] = []
         for dataset in unique(rows.map(\.dataset)) {
-            func error(_ arm: String) -> Double? {
-                rows.first { $0.dataset == dataset && $0.arm == arm }.map { mean($0.selected.testErrorsAtBest) }
+            func row(_ arm: String) -> Row? { rows.first { $0.dataset == dataset && $0.arm == arm } }
+            func bySeed(_ cell: Cell) -> [UInt64: Double] {
+                Dictionary(zip(cell.results.map(\.run.seed), cell.testErrorsAtBest), uniquingKeysWith: { first, _ in first })
             }
             for (l, r, claim) in [("mixupe", "mixup", "MixupE < Mixup"), ("mixup", "erm", "Mixup < ERM"), ("mixupe", "erm+r", "Mixup+R < ERM+R")] {
-                if let a = error(l), let b = error(r) { checks.append(OrderingCheck(dataset: dataset, claim: claim, left: a, right: b)) }
+                guard let a = row(l)?.selected, let b = row(r)?.selected else { continue }
+                var check = OrderingCheck(dataset: dataset, claim: claim, left: mean(a.testErrorsAtBest), right: mean(b.testErrorsAtBest))
+                check.leftBySeed = bySeed(a)
+                check.rightBySeed = bySeed(b)
+                if l == "mixupe" && r == "mixup" && a.alpha == b.alpha { check.regularizerOnlyEta = a.eta }
+                checks.append(check)
             }
         }
         return checks

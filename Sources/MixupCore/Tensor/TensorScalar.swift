@@ -42,7 +42,7 @@ private func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : Cbl
 
 /// The β to hand OpenBLAS: for β = 0 and an m×n output of at least `gemmClearingThreshold`
 /// elements, C is cleared here with `memset` and β = 1 is returned, else β itself. OpenBLAS clears
-/// C for β = 0 with its own `?gemm_beta` loop (3–4 % of a PreActResNet-18 step), slower than glibc's
+/// C for β = 0 with its own `?gemm_beta` loop (about 4 % of a PreActResNet-18 step), slower than glibc's
 /// memset; C = 0 + α·op(A)·op(B) is the same product (Benchmarks/README "Clearing C before GEMM").
 @inline(__always)
 private func betaAfterClearing<T: BinaryFloatingPoint>(_ beta: T, _ c: UnsafeMutablePointer<T>, m: Int, n: Int, ldc: Int) -> T {

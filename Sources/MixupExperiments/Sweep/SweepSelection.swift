@@ -76,14 +76,18 @@ public struct SweepSelection: Sendable {
         public var dataset: String
         /// e.g. "MixupE < Mixup".
         public var claim: String
-        /// Mean test error (%) of the claim's left arm.
-        public var left: Double
-        /// Mean test error (%) of the claim's right arm.
-        public var right: Double
         /// Test error (%) per seed of the left and the right arm.
-        public var leftBySeed: [UInt64: Double] = [:], rightBySeed: [UInt64: Double] = [:]
+        public var leftBySeed: [UInt64: Double], rightBySeed: [UInt64: Double]
         /// η of the left arm when the claim's arms differ only by R (MixupE vs Mixup at one α), else nil.
         public var regularizerOnlyEta: Double?
+
+        /// Mean test error (%) of the claim's left arm (summed in seed order).
+        public var left: Double { Self.mean(leftBySeed) }
+        /// Mean test error (%) of the claim's right arm (summed in seed order).
+        public var right: Double { Self.mean(rightBySeed) }
+        private static func mean(_ bySeed: [UInt64: Double]) -> Double {
+            MixupExperiments.mean(bySeed.sorted { $0.key < $1.key }.map(\.value))
+        }
 
         /// Whether the left arm's mean test error is below the right's.
         public var holds: Bool { left < right }
@@ -121,11 +125,8 @@ public struct SweepSelection: Sendable {
             }
             for (l, r, claim) in [("mixupe", "mixup", "MixupE < Mixup"), ("mixup", "erm", "Mixup < ERM"), ("mixupe", "erm+r", "Mixup+R < ERM+R")] {
                 guard let a = row(l)?.selected, let b = row(r)?.selected else { continue }
-                var check = OrderingCheck(dataset: dataset, claim: claim, left: mean(a.testErrorsAtBest), right: mean(b.testErrorsAtBest))
-                check.leftBySeed = bySeed(a)
-                check.rightBySeed = bySeed(b)
-                if l == "mixupe" && r == "mixup" && a.alpha == b.alpha { check.regularizerOnlyEta = a.eta }
-                checks.append(check)
+                checks.append(OrderingCheck(dataset: dataset, claim: claim, leftBySeed: bySeed(a), rightBySeed: bySeed(b),
+                                            regularizerOnlyEta: l == "mixupe" && r == "mixup" && a.alpha == b.alpha ? a.eta : nil))
             }
         }
         return checks
